@@ -90,3 +90,8 @@ pub use profile::{Engine, Profile};
 pub use request::{Body, CredentialsMode, Mode, RedirectMode, ReferrerPolicy, Request};
 pub use response_filter::{JsResponse, ResponseType};
 pub use time::Time;
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
