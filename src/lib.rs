@@ -78,6 +78,7 @@ pub mod request;
 pub mod request_headers;
 pub mod response_filter;
 pub mod response_headers;
+pub mod scenario;
 pub mod time;
 
 pub use diagnostics::{NetworkError, Reason, Warning, WarningCode};

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::request_headers::{SAFELISTED_TOTAL_MAX, SafelistRules};
 
 /// The engine a profile models.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Engine {
     /// The WHATWG Fetch standard, read literally.

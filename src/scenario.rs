@@ -1,0 +1,692 @@
+//! Scenarios: the language-neutral case format of `spec-cases/`, and the
+//! runner that checks cors-sim (or anything that answers like it) against
+//! one.
+//!
+//! A case is one page origin, a routing table standing for the server, and
+//! one or more fetch steps that share a preflight cache, each at a time in
+//! seconds, each with the outcome a browser must produce. The format is
+//! documented in `docs/spec-cases.md`; `spec-cases/schema.json` is its JSON
+//! Schema.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::diagnostics::Reason;
+use crate::error::InputError;
+use crate::exchange::{ServerResponse, WireRequest};
+use crate::fetch::{Client, FetchResult, Outcome};
+use crate::header_list::HeaderList;
+use crate::origin::Origin;
+use crate::profile::{Engine, Profile};
+use crate::request::{Body, CredentialsMode, Mode, RedirectMode, ReferrerPolicy, Request};
+use crate::response_filter::ResponseType;
+use crate::time::Time;
+
+/// A file of cases about one concept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    /// The concept the file covers.
+    pub concept: String,
+    /// What the file covers, in a sentence.
+    #[serde(default)]
+    pub description: String,
+    /// The cases.
+    pub cases: Vec<Case>,
+}
+
+/// Whether a case's expectation is the only acceptable behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Requirement {
+    /// The standard requires this outcome.
+    #[default]
+    Required,
+    /// The standard leaves the choice to the browser; this outcome is one
+    /// acceptable choice. A difference is reported, not failed.
+    Acceptable,
+}
+
+/// One scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// A unique id, `concept/short-name`.
+    pub id: String,
+    /// One line on what is checked.
+    pub description: String,
+    /// The Fetch anchors involved (`#concept-cors-check`).
+    #[serde(default)]
+    pub anchors: Vec<String>,
+    /// The checklist rules covered (`R-101`).
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// Where the expected values come from: `spec`, or a measurement
+    /// (`measured: Chromium 156, Firefox 153, WebKitGTK 2.50`).
+    pub source: String,
+    /// Required or acceptable.
+    #[serde(default)]
+    pub status: Requirement,
+    /// The profiles the case applies to (all when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profiles: Option<Vec<Engine>>,
+    /// The page's origin.
+    pub page: Origin,
+    /// The server's routing table, for every step.
+    #[serde(default)]
+    pub server: Vec<Route>,
+    /// The fetches, in order, sharing one preflight cache.
+    pub steps: Vec<Step>,
+}
+
+/// One route of the server: a request it answers, and the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// The method, byte for byte (`OPTIONS` for a preflight).
+    pub method: String,
+    /// The URL (a fragment is ignored: it never reaches a server).
+    pub url: String,
+    /// The answer's status.
+    pub status: u16,
+    /// The answer's header lines.
+    #[serde(default)]
+    pub headers: HeaderList,
+    /// The answer's body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// One fetch of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// When, in seconds from the case's start.
+    #[serde(default)]
+    pub time: f64,
+    /// What the page passes to `fetch()`.
+    pub request: StepRequest,
+    /// Routes for this step only; they take precedence over the case's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub server: Vec<Route>,
+    /// What must happen.
+    #[serde(default)]
+    pub expect: Expect,
+    /// Per-profile changes to `expect`, where engines differ: each field
+    /// given replaces the one in `expect` for that profile.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub overrides: BTreeMap<Engine, Expect>,
+}
+
+fn default_get() -> String {
+    "GET".into()
+}
+
+/// The arguments of `fetch()` in a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    /// The URL.
+    pub url: String,
+    /// The method.
+    #[serde(default = "default_get")]
+    pub method: String,
+    /// Header lines.
+    #[serde(default)]
+    pub headers: HeaderList,
+    /// Mode.
+    #[serde(default)]
+    pub mode: Mode,
+    /// Credentials mode.
+    #[serde(default)]
+    pub credentials: CredentialsMode,
+    /// Redirect mode.
+    #[serde(default)]
+    pub redirect: RedirectMode,
+    /// Referrer policy.
+    #[serde(default)]
+    pub referrer_policy: ReferrerPolicy,
+    /// Body.
+    #[serde(default)]
+    pub body: Body,
+    /// The use-CORS-preflight flag.
+    #[serde(default)]
+    pub use_cors_preflight: bool,
+    /// The unsafe-request flag (false for an HTML element's fetch).
+    #[serde(default = "yes")]
+    pub unsafe_request: bool,
+    /// The network partition key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl StepRequest {
+    /// The request a page on `page` makes.
+    pub fn to_request(&self, page: &Origin) -> Result<Request, InputError> {
+        let url = crate::request::parse_url(&self.url)?;
+        let mut r = Request::with_origin(page.clone(), &self.method, url)
+            .mode(self.mode)
+            .credentials(self.credentials)
+            .redirect(self.redirect)
+            .referrer_policy(self.referrer_policy)
+            .body(self.body.clone())
+            .use_cors_preflight(self.use_cors_preflight)
+            .unsafe_request(self.unsafe_request);
+        r.headers = self.headers.clone();
+        r.partition = self.partition.clone();
+        Ok(r)
+    }
+}
+
+/// `exposed` or `network-error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutcomeKind {
+    /// JavaScript gets a response.
+    Exposed,
+    /// `fetch()` rejects.
+    NetworkError,
+}
+
+/// What a step must produce. Every field is optional: only what is given
+/// is checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Exposed or network error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<OutcomeKind>,
+    /// The reason of the network error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// Whether a preflight was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preflight: Option<bool>,
+    /// The requests that reached the server, exactly this many, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_received: Option<Vec<ExpectedRequest>>,
+    /// What JavaScript sees of the response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ExpectedResponse>,
+    /// How many URLs have live preflight-cache entries after the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_entries: Option<usize>,
+}
+
+impl Expect {
+    /// `self` with every field that `over` gives replaced.
+    pub fn merged(&self, over: &Expect) -> Expect {
+        Expect {
+            outcome: over.outcome.or(self.outcome),
+            reason: over.reason.or(self.reason),
+            preflight: over.preflight.or(self.preflight),
+            server_received: over
+                .server_received
+                .clone()
+                .or_else(|| self.server_received.clone()),
+            response: over.response.clone().or_else(|| self.response.clone()),
+            cache_entries: over.cache_entries.or(self.cache_entries),
+        }
+    }
+}
+
+/// A request the server must have received (a partial match).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedRequest {
+    /// The method, byte for byte.
+    pub method: String,
+    /// The URL, if checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Header values to check (the combined value of the name's lines);
+    /// `null` means the header must be absent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, Option<String>>,
+    /// Whether cookies and HTTP authentication went with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<bool>,
+}
+
+/// What JavaScript must see of the response.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedResponse {
+    /// `response.type`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ResponseType>,
+    /// `response.status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Headers JavaScript must read, with their values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub visible: BTreeMap<String, String>,
+    /// Headers JavaScript must not read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden: Vec<String>,
+    /// The body text JavaScript reads (`null`: no body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Option<String>>,
+}
+
+/// One difference between what a step expected and what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mismatch {
+    /// The step (0-based).
+    pub step: usize,
+    /// What was compared (`outcome`, `server_received[1].headers.origin`).
+    pub what: String,
+    /// The expected value.
+    pub expected: String,
+    /// What happened.
+    pub actual: String,
+}
+
+/// The result of running one case under one profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseResult {
+    /// The case's id.
+    pub id: String,
+    /// The profile.
+    pub engine: Engine,
+    /// Required or acceptable.
+    pub status: Requirement,
+    /// The differences (none: the case passed).
+    pub mismatches: Vec<Mismatch>,
+    /// Each step's outcome.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl CaseResult {
+    /// Whether every step matched.
+    pub fn passed(&self) -> bool {
+        self.mismatches.is_empty()
+    }
+}
+
+impl Case {
+    /// Whether the case applies to `engine`.
+    pub fn applies_to(&self, engine: Engine) -> bool {
+        self.profiles.as_ref().is_none_or(|p| p.contains(&engine))
+    }
+
+    /// The expectation of step `i` for `engine`.
+    pub fn expect_for(&self, step: &Step, engine: Engine) -> Expect {
+        match step.overrides.get(&engine) {
+            Some(o) => step.expect.merged(o),
+            None => step.expect.clone(),
+        }
+    }
+
+    /// Runs the case under `profile` and compares each step.
+    pub fn run(&self, profile: &Profile) -> Result<CaseResult, InputError> {
+        let engine = profile.engine;
+        let mut client = Client::new(profile.clone());
+        let mut result = CaseResult {
+            id: self.id.clone(),
+            engine,
+            status: self.status,
+            mismatches: Vec::new(),
+            outcomes: Vec::new(),
+        };
+        for (i, step) in self.steps.iter().enumerate() {
+            let request = step.request.to_request(&self.page)?;
+            let now = Time::from_secs_f64(step.time);
+            let outcome = client.try_run(request, now, |sent| {
+                route(&step.server, &self.server, sent)
+                    .ok_or_else(|| format!("no route for {} {}", sent.method, sent.url))
+            });
+            let outcome = match outcome {
+                Ok(o) => o,
+                Err(InputError::Server(msg)) => {
+                    result.mismatches.push(Mismatch {
+                        step: i,
+                        what: "routing".into(),
+                        expected: "every request the browser sends is routed".into(),
+                        actual: msg,
+                    });
+                    break;
+                }
+                Err(e) => return Err(e),
+            };
+            let expect = self.expect_for(step, engine);
+            compare(i, &expect, &outcome, &client, now, &mut result.mismatches);
+            result.outcomes.push(outcome);
+        }
+        Ok(result)
+    }
+}
+
+/// Finds the answer to `sent`: the step's routes first, then the case's.
+pub fn route(
+    step_routes: &[Route],
+    case_routes: &[Route],
+    sent: &WireRequest,
+) -> Option<ServerResponse> {
+    let mut target = sent.url.clone();
+    target.set_fragment(None);
+    step_routes.iter().chain(case_routes).find_map(|r| {
+        let mut url = Url::parse(&r.url).ok()?;
+        url.set_fragment(None);
+        (r.method == sent.method && url == target).then(|| ServerResponse {
+            status: r.status,
+            headers: r.headers.clone(),
+            body: r.body.clone(),
+        })
+    })
+}
+
+fn compare(
+    step: usize,
+    expect: &Expect,
+    outcome: &Outcome,
+    client: &Client,
+    now: Time,
+    out: &mut Vec<Mismatch>,
+) {
+    let mut miss = |what: String, expected: String, actual: String| {
+        out.push(Mismatch {
+            step,
+            what,
+            expected,
+            actual,
+        });
+    };
+    let kind = if outcome.is_exposed() {
+        OutcomeKind::Exposed
+    } else {
+        OutcomeKind::NetworkError
+    };
+    let describe = |o: &Outcome| match &o.result {
+        FetchResult::Exposed { response } => {
+            format!("exposed ({} {})", response.type_, response.status)
+        }
+        FetchResult::NetworkError { error } => format!("network-error ({})", error.reason.code()),
+    };
+    if let Some(k) = expect.outcome {
+        if k != kind {
+            miss("outcome".into(), format!("{k:?}"), describe(outcome));
+        }
+    }
+    if let Some(r) = expect.reason {
+        if outcome.blocked_reason() != Some(r) {
+            miss("reason".into(), r.code().into(), describe(outcome));
+        }
+    }
+    if let Some(p) = expect.preflight {
+        let sent = outcome.preflight_count() > 0;
+        if p != sent {
+            miss("preflight".into(), p.to_string(), sent.to_string());
+        }
+    }
+    if let Some(expected) = &expect.server_received {
+        let actual = outcome.server_received();
+        if expected.len() != actual.len() {
+            miss(
+                "server_received".into(),
+                format!("{} requests: {}", expected.len(), list_expected(expected)),
+                format!("{} requests: {}", actual.len(), list_actual(&actual)),
+            );
+        } else {
+            for (j, (e, a)) in expected.iter().zip(actual).enumerate() {
+                if e.method != a.method {
+                    miss(
+                        format!("server_received[{j}].method"),
+                        e.method.clone(),
+                        a.method.clone(),
+                    );
+                }
+                if let Some(u) = &e.url {
+                    let same = Url::parse(u).map(|u| u == a.url).unwrap_or(false);
+                    if !same {
+                        miss(
+                            format!("server_received[{j}].url"),
+                            u.clone(),
+                            a.url.to_string(),
+                        );
+                    }
+                }
+                for (name, value) in &e.headers {
+                    let got = a.headers.get_str(name);
+                    if &got != value {
+                        miss(
+                            format!("server_received[{j}].headers.{}", name.to_ascii_lowercase()),
+                            show(value),
+                            show(&got),
+                        );
+                    }
+                }
+                if let Some(c) = e.credentials {
+                    if c != a.credentials {
+                        miss(
+                            format!("server_received[{j}].credentials"),
+                            c.to_string(),
+                            a.credentials.to_string(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if let Some(er) = &expect.response {
+        match outcome.response() {
+            None => miss("response".into(), "a response".into(), describe(outcome)),
+            Some(r) => {
+                if let Some(t) = er.type_ {
+                    if t != r.type_ {
+                        miss("response.type".into(), t.to_string(), r.type_.to_string());
+                    }
+                }
+                if let Some(s) = er.status {
+                    if s != r.status {
+                        miss(
+                            "response.status".into(),
+                            s.to_string(),
+                            r.status.to_string(),
+                        );
+                    }
+                }
+                for (name, value) in &er.visible {
+                    let got = r.header(name);
+                    if got.as_deref() != Some(value.as_str()) {
+                        miss(
+                            format!("response.visible.{name}"),
+                            value.clone(),
+                            show(&got),
+                        );
+                    }
+                }
+                for name in &er.hidden {
+                    if let Some(v) = r.header(name) {
+                        miss(
+                            format!("response.hidden.{name}"),
+                            "hidden".into(),
+                            format!("visible: {v:?}"),
+                        );
+                    }
+                }
+                if let Some(b) = &er.body {
+                    if b != &r.body {
+                        miss("response.body".into(), show(b), show(&r.body));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(n) = expect.cache_entries {
+        let live = client.cache().snapshot(now).len();
+        if n != live {
+            miss("cache_entries".into(), n.to_string(), live.to_string());
+        }
+    }
+}
+
+fn show(v: &Option<String>) -> String {
+    match v {
+        Some(s) => format!("{s:?}"),
+        None => "absent".into(),
+    }
+}
+
+fn list_expected(v: &[ExpectedRequest]) -> String {
+    v.iter()
+        .map(|r| r.method.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn list_actual(v: &[&WireRequest]) -> String {
+    v.iter()
+        .map(|r| format!("{} {}", r.method, r.url))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An error reading a case file: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{}{}: {message}", case.as_ref().map(|c| format!(" (case {c})")).unwrap_or_default(), if path.is_empty() || path == "." { String::new() } else { format!(" at {path}") })]
+pub struct CaseError {
+    /// The file (or `line N` for an oracle line).
+    pub file: String,
+    /// The case's id, when known.
+    pub case: Option<String>,
+    /// The JSON path at fault.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Parses a case file's text. A case that fails to parse is reported on
+/// its own (with its id and the JSON path at fault); the others are kept.
+pub fn parse_case_file(file: &str, text: &str) -> (Option<CaseFile>, Vec<CaseError>) {
+    let err = |case: Option<String>, path: String, message: String| CaseError {
+        file: file.to_string(),
+        case,
+        path,
+        message,
+    };
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return (
+                None,
+                vec![err(None, String::new(), format!("not JSON: {e}"))],
+            );
+        }
+    };
+    let Some(obj) = value.as_object() else {
+        return (
+            None,
+            vec![err(
+                None,
+                String::new(),
+                "a case file is a JSON object".into(),
+            )],
+        );
+    };
+    let mut errors = Vec::new();
+    for key in obj.keys() {
+        if !matches!(
+            key.as_str(),
+            "concept" | "description" | "cases" | "$schema"
+        ) {
+            errors.push(err(None, key.clone(), format!("unknown field `{key}`")));
+        }
+    }
+    let concept = match obj.get("concept").and_then(|c| c.as_str()) {
+        Some(c) => c.to_string(),
+        None => {
+            errors.push(err(
+                None,
+                "concept".into(),
+                "missing string field `concept`".into(),
+            ));
+            String::new()
+        }
+    };
+    let description = obj
+        .get("description")
+        .and_then(|d| d.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let Some(cases) = obj.get("cases").and_then(|c| c.as_array()) else {
+        errors.push(err(
+            None,
+            "cases".into(),
+            "missing array field `cases`".into(),
+        ));
+        return (None, errors);
+    };
+    let mut parsed = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, c) in cases.iter().enumerate() {
+        let id = c.get("id").and_then(|v| v.as_str()).map(str::to_string);
+        match parse_case(c) {
+            Ok(case) => {
+                if !seen.insert(case.id.clone()) {
+                    errors.push(err(
+                        id,
+                        format!("cases[{i}].id"),
+                        "duplicate case id".into(),
+                    ));
+                } else if case.steps.is_empty() {
+                    errors.push(err(
+                        id,
+                        format!("cases[{i}].steps"),
+                        "a case needs at least one step".into(),
+                    ));
+                } else {
+                    parsed.push(case);
+                }
+            }
+            Err((path, message)) => errors.push(err(id, format!("cases[{i}].{path}"), message)),
+        }
+    }
+    (
+        Some(CaseFile {
+            concept,
+            description,
+            cases: parsed,
+        }),
+        errors,
+    )
+}
+
+/// Parses one case from a JSON value; on error, the JSON path and message.
+pub fn parse_case(value: &serde_json::Value) -> Result<Case, (String, String)> {
+    let case: Case = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        (path, e.into_inner().to_string())
+    })?;
+    for (i, step) in case.steps.iter().enumerate() {
+        crate::request::parse_url(&step.request.url)
+            .map_err(|e| (format!("steps[{i}].request.url"), e.to_string()))?;
+        if !step.time.is_finite() || step.time < 0.0 {
+            return Err((
+                format!("steps[{i}].time"),
+                "time must be a non-negative number of seconds".into(),
+            ));
+        }
+    }
+    for (i, r) in case.server.iter().enumerate() {
+        Url::parse(&r.url).map_err(|e| {
+            (
+                format!("server[{i}].url"),
+                format!("invalid URL {:?}: {e}", r.url),
+            )
+        })?;
+        if !(100..=599).contains(&r.status) {
+            return Err((
+                format!("server[{i}].status"),
+                format!("status {} is not in 100-599", r.status),
+            ));
+        }
+    }
+    Ok(case)
+}
