@@ -48,7 +48,8 @@ fn acrh(o: &Outcome) -> Option<String> {
 // safelisted, 129 may not, for every safelisted name.
 #[test]
 fn value_of_128_bytes_is_safe_and_129_is_not_for_every_name() {
-    let cases: [(&str, fn(usize) -> Vec<u8>); 5] = [
+    type Make = fn(usize) -> Vec<u8>;
+    let cases: [(&str, Make); 5] = [
         ("Accept", |n| vec![b'a'; n]),
         ("Accept-Language", |n| vec![b'e'; n]),
         ("Content-Language", |n| vec![b'x'; n]),
