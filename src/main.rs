@@ -54,6 +54,24 @@ enum Command {
         #[arg(long)]
         fail_on_block: bool,
     },
+    /// Run the corpus against an external CORS implementation through the shim protocol.
+    ///
+    /// The shim is a command reading one case per line of JSON on stdin and writing one
+    /// observation per line on stdout (docs/shim-protocol.md). Exit status: 0 if it agrees on
+    /// every case, 1 if not, 2 if the shim cannot be run or speaks out of protocol.
+    Conform {
+        /// The shim command, run with `sh -c`.
+        #[arg(long)]
+        shim: String,
+        /// Case files or directories (default: spec-cases).
+        paths: Vec<PathBuf>,
+        /// The profile whose expectations the shim is held to.
+        #[arg(long, default_value = "spec")]
+        profile: String,
+        /// Print every case, not only disagreements.
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Read one scenario per line of JSON on stdin; write one verdict per line on stdout.
     ///
     /// Each line is a case object (see docs/oracle.md); a top-level "profile" field picks the
@@ -81,6 +99,12 @@ fn main() -> ExitCode {
             fail_on_block,
         } => cmd_explain(&file, case.as_deref(), &profile, json, fail_on_block),
         Command::Oracle { profile } => cmd_oracle(&profile),
+        Command::Conform {
+            shim,
+            paths,
+            profile,
+            verbose,
+        } => cmd_conform(&shim, &paths, &profile, verbose),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -427,5 +451,131 @@ fn oracle_line(n: usize, line: &str, default: &Profile) -> serde_json::Value {
         "passed": result.passed(),
         "mismatches": result.mismatches,
         "steps": steps,
+    })
+}
+
+fn cmd_conform(shim: &str, paths: &[PathBuf], profile: &str, verbose: bool) -> Result<u8, String> {
+    use cors_sim::scenario::{Observation, compare};
+    use std::process::{Command as Proc, Stdio};
+
+    let profile = parse_profile(profile)?;
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("spec-cases")]
+    } else {
+        paths.to_vec()
+    };
+    let mut child = Proc::new("sh")
+        .arg("-c")
+        .arg(shim)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the shim {shim:?}: {e}"))?;
+    let mut to_shim = child.stdin.take().ok_or("the shim has no stdin")?;
+    let mut from_shim =
+        std::io::BufReader::new(child.stdout.take().ok_or("the shim has no stdout")?);
+    let (mut agree, mut disagree, mut skipped, mut bad_files) = (0usize, 0usize, 0usize, 0usize);
+    println!("result   case");
+    for path in collect_files(&paths)? {
+        let (cases, errors) = load(&path);
+        for e in &errors {
+            println!("ERROR    {e}");
+            bad_files += 1;
+        }
+        for case in cases.iter().filter(|c| c.applies_to(profile.engine)) {
+            let question = serde_json::json!({
+                "id": case.id,
+                "profile": profile.engine,
+                "page": case.page,
+                "server": case.server,
+                "steps": case.steps.iter().map(|s| serde_json::json!({
+                    "time": s.time, "request": s.request, "server": s.server,
+                })).collect::<Vec<_>>(),
+            });
+            writeln!(to_shim, "{question}")
+                .map_err(|e| format!("the shim stopped reading: {e}"))?;
+            to_shim
+                .flush()
+                .map_err(|e| format!("the shim stopped reading: {e}"))?;
+            let mut line = String::new();
+            let n = from_shim
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the shim's answer: {e}"))?;
+            if n == 0 {
+                return Err(format!("the shim exited before answering case {}", case.id));
+            }
+            let answer: serde_json::Value = serde_json::from_str(&line)
+                .map_err(|e| format!("the shim's answer to {} is not JSON: {e}", case.id))?;
+            if let Some(reason) = answer.get("skip") {
+                skipped += 1;
+                if verbose {
+                    println!(
+                        "skip     {} ({})",
+                        case.id,
+                        reason.as_str().unwrap_or_default()
+                    );
+                }
+                continue;
+            }
+            let steps: Vec<Observation> = match answer
+                .get("steps")
+                .map(|s| serde_json::from_value(s.clone()))
+            {
+                Some(Ok(s)) => s,
+                Some(Err(e)) => {
+                    return Err(format!(
+                        "the shim's answer to {} does not fit the protocol: {e}",
+                        case.id
+                    ));
+                }
+                None => return Err(format!("the shim's answer to {} has no steps", case.id)),
+            };
+            let mut mismatches = Vec::new();
+            for (i, step) in case.steps.iter().enumerate() {
+                match steps.get(i) {
+                    Some(seen) => compare(
+                        i,
+                        &case.expect_for(step, profile.engine),
+                        seen,
+                        &mut mismatches,
+                    ),
+                    None => mismatches.push(cors_sim::scenario::Mismatch {
+                        step: i,
+                        what: "steps".into(),
+                        expected: format!("{} steps", case.steps.len()),
+                        actual: format!("{} steps", steps.len()),
+                    }),
+                }
+            }
+            if mismatches.is_empty() {
+                agree += 1;
+                if verbose {
+                    println!("agree    {}", case.id);
+                }
+            } else {
+                disagree += 1;
+                println!("DIFFERS  {}", case.id);
+                for m in &mismatches {
+                    println!(
+                        "         step {}: {}: expected {}, got {}",
+                        m.step, m.what, m.expected, m.actual
+                    );
+                }
+            }
+        }
+    }
+    drop(to_shim);
+    let _ = child.wait();
+    println!();
+    println!(
+        "{agree} agree, {disagree} differ, {skipped} skipped (profile {})",
+        profile.engine
+    );
+    Ok(if bad_files > 0 {
+        2
+    } else if disagree > 0 {
+        1
+    } else {
+        0
     })
 }

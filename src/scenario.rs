@@ -16,7 +16,7 @@ use url::Url;
 use crate::diagnostics::Reason;
 use crate::error::InputError;
 use crate::exchange::{ServerResponse, WireRequest};
-use crate::fetch::{Client, FetchResult, Outcome};
+use crate::fetch::{Client, Outcome};
 use crate::header_list::HeaderList;
 use crate::origin::Origin;
 use crate::profile::{Engine, Profile};
@@ -356,7 +356,13 @@ impl Case {
                 Err(e) => return Err(e),
             };
             let expect = self.expect_for(step, engine);
-            compare(i, &expect, &outcome, &client, now, &mut result.mismatches);
+            let live = client.cache().snapshot(now).len();
+            compare(
+                i,
+                &expect,
+                &Observation::of(&outcome, Some(live)),
+                &mut result.mismatches,
+            );
             result.outcomes.push(outcome);
         }
         Ok(result)
@@ -382,14 +388,105 @@ pub fn route(
     })
 }
 
-fn compare(
-    step: usize,
-    expect: &Expect,
-    outcome: &Outcome,
-    client: &Client,
-    now: Time,
-    out: &mut Vec<Mismatch>,
-) {
+/// What an implementation observed for one step: the requests that reached
+/// the server and what JavaScript got. cors-sim's own [`Outcome`] converts
+/// to it; an external implementation reports it through the shim protocol
+/// (`docs/shim-protocol.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    /// Exposed or network error.
+    pub outcome: OutcomeKind,
+    /// The reason code of a network error, if the implementation has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Every request that reached the server, in order.
+    #[serde(default)]
+    pub server_received: Vec<ObservedRequest>,
+    /// The response JavaScript got.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ObservedResponse>,
+    /// How many URLs have live preflight-cache entries, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_entries: Option<usize>,
+}
+
+/// A request as it reached the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservedRequest {
+    /// The method.
+    pub method: String,
+    /// The URL.
+    pub url: String,
+    /// The header lines.
+    #[serde(default)]
+    pub headers: HeaderList,
+    /// Whether cookies went with it, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<bool>,
+}
+
+/// A response as JavaScript sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservedResponse {
+    /// `response.type`.
+    #[serde(rename = "type")]
+    pub type_: ResponseType,
+    /// `response.status`.
+    pub status: u16,
+    /// The headers JavaScript can read.
+    #[serde(default)]
+    pub headers: HeaderList,
+    /// The body text (`None`: no body).
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+impl Observation {
+    /// What cors-sim observed, from an outcome and the cache after it.
+    pub fn of(outcome: &Outcome, cache_entries: Option<usize>) -> Observation {
+        Observation {
+            outcome: if outcome.is_exposed() {
+                OutcomeKind::Exposed
+            } else {
+                OutcomeKind::NetworkError
+            },
+            reason: outcome.blocked_reason().map(|r| r.code().to_string()),
+            server_received: outcome
+                .server_received()
+                .into_iter()
+                .map(|r| ObservedRequest {
+                    method: r.method.clone(),
+                    url: r.url.to_string(),
+                    headers: r.headers.clone(),
+                    credentials: Some(r.credentials),
+                })
+                .collect(),
+            response: outcome.response().map(|r| ObservedResponse {
+                type_: r.type_,
+                status: r.status,
+                headers: r.headers.clone(),
+                body: r.body.clone(),
+            }),
+            cache_entries,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match (&self.response, &self.reason) {
+            (Some(r), _) => format!("exposed ({} {})", r.type_, r.status),
+            (None, Some(reason)) => format!("network-error ({reason})"),
+            (None, None) => "network-error".to_string(),
+        }
+    }
+}
+
+/// Compares what a step expected with what an implementation observed;
+/// pushes one [`Mismatch`] per difference. A reason is only compared when
+/// the observation has one; likewise the cache and credentials.
+pub fn compare(step: usize, expect: &Expect, seen: &Observation, out: &mut Vec<Mismatch>) {
     let mut miss = |what: String, expected: String, actual: String| {
         out.push(Mismatch {
             step,
@@ -398,40 +495,33 @@ fn compare(
             actual,
         });
     };
-    let kind = if outcome.is_exposed() {
-        OutcomeKind::Exposed
-    } else {
-        OutcomeKind::NetworkError
-    };
-    let describe = |o: &Outcome| match &o.result {
-        FetchResult::Exposed { response } => {
-            format!("exposed ({} {})", response.type_, response.status)
-        }
-        FetchResult::NetworkError { error } => format!("network-error ({})", error.reason.code()),
-    };
     if let Some(k) = expect.outcome {
-        if k != kind {
-            miss("outcome".into(), format!("{k:?}"), describe(outcome));
+        if k != seen.outcome {
+            miss("outcome".into(), format!("{k:?}"), seen.describe());
         }
     }
-    if let Some(r) = expect.reason {
-        if outcome.blocked_reason() != Some(r) {
-            miss("reason".into(), r.code().into(), describe(outcome));
+    if let (Some(r), Some(got)) = (expect.reason, &seen.reason) {
+        if r.code() != got {
+            miss("reason".into(), r.code().into(), seen.describe());
+        }
+    } else if let (Some(r), None) = (expect.reason, &seen.reason) {
+        if seen.outcome == OutcomeKind::Exposed {
+            miss("reason".into(), r.code().into(), seen.describe());
         }
     }
     if let Some(p) = expect.preflight {
-        let sent = outcome.preflight_count() > 0;
+        let sent = seen.server_received.iter().any(|r| r.method == "OPTIONS");
         if p != sent {
             miss("preflight".into(), p.to_string(), sent.to_string());
         }
     }
     if let Some(expected) = &expect.server_received {
-        let actual = outcome.server_received();
+        let actual = &seen.server_received;
         if expected.len() != actual.len() {
             miss(
                 "server_received".into(),
                 format!("{} requests: {}", expected.len(), list_expected(expected)),
-                format!("{} requests: {}", actual.len(), list_actual(&actual)),
+                format!("{} requests: {}", actual.len(), list_actual(actual)),
             );
         } else {
             for (j, (e, a)) in expected.iter().zip(actual).enumerate() {
@@ -443,12 +533,11 @@ fn compare(
                     );
                 }
                 if let Some(u) = &e.url {
-                    let same = Url::parse(u).map(|u| u == a.url).unwrap_or(false);
-                    if !same {
+                    if !same_url(u, &a.url) {
                         miss(
                             format!("server_received[{j}].url"),
                             u.clone(),
-                            a.url.to_string(),
+                            a.url.clone(),
                         );
                     }
                 }
@@ -462,12 +551,12 @@ fn compare(
                         );
                     }
                 }
-                if let Some(c) = e.credentials {
-                    if c != a.credentials {
+                if let (Some(c), Some(got)) = (e.credentials, a.credentials) {
+                    if c != got {
                         miss(
                             format!("server_received[{j}].credentials"),
                             c.to_string(),
-                            a.credentials.to_string(),
+                            got.to_string(),
                         );
                     }
                 }
@@ -475,25 +564,25 @@ fn compare(
         }
     }
     if let Some(er) = &expect.response {
-        match outcome.response() {
-            None => miss("response".into(), "a response".into(), describe(outcome)),
+        match &seen.response {
+            None => miss("response".into(), "a response".into(), seen.describe()),
             Some(r) => {
                 if let Some(t) = er.type_ {
                     if t != r.type_ {
                         miss("response.type".into(), t.to_string(), r.type_.to_string());
                     }
                 }
-                if let Some(s) = er.status {
-                    if s != r.status {
+                if let Some(st) = er.status {
+                    if st != r.status {
                         miss(
                             "response.status".into(),
-                            s.to_string(),
+                            st.to_string(),
                             r.status.to_string(),
                         );
                     }
                 }
                 for (name, value) in &er.visible {
-                    let got = r.header(name);
+                    let got = r.headers.get_str(name);
                     if got.as_deref() != Some(value.as_str()) {
                         miss(
                             format!("response.visible.{name}"),
@@ -503,7 +592,7 @@ fn compare(
                     }
                 }
                 for name in &er.hidden {
-                    if let Some(v) = r.header(name) {
+                    if let Some(v) = r.headers.get_str(name) {
                         miss(
                             format!("response.hidden.{name}"),
                             "hidden".into(),
@@ -519,11 +608,17 @@ fn compare(
             }
         }
     }
-    if let Some(n) = expect.cache_entries {
-        let live = client.cache().snapshot(now).len();
+    if let (Some(n), Some(live)) = (expect.cache_entries, seen.cache_entries) {
         if n != live {
             miss("cache_entries".into(), n.to_string(), live.to_string());
         }
+    }
+}
+
+fn same_url(a: &str, b: &str) -> bool {
+    match (Url::parse(a), Url::parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
     }
 }
 
@@ -541,7 +636,7 @@ fn list_expected(v: &[ExpectedRequest]) -> String {
         .join(", ")
 }
 
-fn list_actual(v: &[&WireRequest]) -> String {
+fn list_actual(v: &[ObservedRequest]) -> String {
     v.iter()
         .map(|r| format!("{} {}", r.method, r.url))
         .collect::<Vec<_>>()
