@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::error::InputError;
 use crate::header_list::HeaderList;
 
 /// Whether a request on the wire is a CORS preflight or the request itself.
@@ -52,21 +51,6 @@ impl WireRequest {
     /// The `Origin` header's value, if sent.
     pub fn origin(&self) -> Option<String> {
         self.headers.get_str("origin")
-    }
-
-    /// Converts to an `http::Request<()>`. Header bytes that `http` refuses
-    /// are an error.
-    pub fn to_http(&self) -> Result<http::Request<()>, InputError> {
-        let mut b = http::Request::builder()
-            .method(self.method.as_str())
-            .uri(self.url.as_str());
-        for h in &self.headers {
-            b = b.header(h.name.as_slice(), h.value.as_slice());
-        }
-        b.body(()).map_err(|e| InputError::InvalidHeaderValue {
-            name: "(request)".into(),
-            value: e.to_string(),
-        })
     }
 }
 

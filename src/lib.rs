@@ -66,6 +66,7 @@ pub mod exchange;
 pub mod fetch;
 pub mod header_list;
 pub mod header_values;
+pub mod http_interop;
 pub mod method;
 pub mod mime;
 pub mod origin;
