@@ -12,9 +12,19 @@
 //! - WebKit: `Source/WebCore/loader/CrossOriginAccessControl.cpp` and the
 //!   loader's generic `... due to access control checks.` line.
 //!
-//! Messages for failures that are not CORS errors (a `TypeError` thrown by
-//! the `Request` constructor, too many redirects) have no CORS console line
-//! in these sources; cors-sim renders the engine's generic form for them.
+//! Where a real browser was measured printing something else, the
+//! measurement wins: Chromium 156 no longer adds the sourced "If an opaque
+//! response serves your needs…" sentences (its mismatch lines end with "Have
+//! the server send the header with a valid value."); Firefox 153 follows a
+//! failed preflight check with a second "CORS request did not succeed"
+//! line; WebKitGTK 2.50 names the whole header value of an unparsable allow
+//! list, the header as the page wrote it, and wraps failures after a
+//! redirect in "Cross-origin redirection to … denied by Cross-Origin
+//! Resource Sharing policy: …".
+//!
+//! Messages for failures that are not CORS errors (too many redirects)
+//! have no CORS console line in these sources; cors-sim renders the
+//! engine's generic form for them.
 
 use crate::diagnostics::{NetworkError, Reason};
 use crate::profile::Engine;
@@ -36,25 +46,54 @@ pub fn render(error: &NetworkError, engine: Engine) -> String {
 }
 
 /// The message of the `TypeError` that `fetch()` rejects with.
-pub fn js_error_message(error: &NetworkError, engine: Engine) -> &'static str {
+///
+/// Network errors: Chromium `Failed to fetch`, Firefox `NetworkError when
+/// attempting to fetch resource.`, WebKit `Load failed` (all measured).
+/// `Request` constructor errors: Chromium's texts come from Blink's
+/// `request.cc` (prefixed as `fetch()` reports them); WebKit's no-cors
+/// method text is measured; the rest are the engine's generic forms.
+pub fn js_error_message(error: &NetworkError, engine: Engine) -> String {
+    let m = &error.method;
     if error.reason.is_request_error() {
         return match engine {
-            Engine::Chromium => "Failed to execute 'fetch' on 'Window': invalid request",
-            Engine::Firefox => "Window.fetch: invalid request",
-            Engine::WebKit => "Type error",
-            Engine::Spec => "TypeError",
+            Engine::Chromium => {
+                let text = match error.reason {
+                    Reason::InvalidMethod => format!("'{m}' is not a valid HTTP method."),
+                    Reason::ForbiddenMethod => format!("'{m}' HTTP method is unsupported."),
+                    Reason::UrlHasCredentials => format!(
+                        "Request cannot be constructed from a URL that includes credentials: {}",
+                        error.initial_url
+                    ),
+                    Reason::NoCorsMethodNotSafelisted => {
+                        format!("'{m}' is unsupported in no-cors mode.")
+                    }
+                    Reason::BodyWithGetOrHead => {
+                        "Request with GET/HEAD method cannot have body.".to_string()
+                    }
+                    _ => "Invalid request.".to_string(),
+                };
+                format!("Failed to execute 'fetch' on 'Window': {text}")
+            }
+            Engine::WebKit if error.reason == Reason::NoCorsMethodNotSafelisted => {
+                "Method must be GET, POST or HEAD in no-cors mode.".to_string()
+            }
+            Engine::WebKit => "Type error".to_string(),
+            Engine::Firefox => "Window.fetch: invalid request.".to_string(),
+            Engine::Spec => format!("TypeError: {}", error.reason.describe()),
         };
     }
     match engine {
-        Engine::Chromium => "Failed to fetch",
-        Engine::Firefox => "NetworkError when attempting to fetch resource.",
-        Engine::WebKit => "Load failed",
-        Engine::Spec => "TypeError",
+        Engine::Chromium => "Failed to fetch".to_string(),
+        Engine::Firefox => "NetworkError when attempting to fetch resource.".to_string(),
+        Engine::WebKit => "Load failed".to_string(),
+        Engine::Spec => format!("TypeError: {}", error.reason.describe()),
     }
 }
 
-const CR_FETCH_MISSING: &str = " If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
-const CR_NOCORS: &str = " Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
+/// Chromium 156 (measured) ends the `Access-Control-Allow-Origin` value
+/// errors with this; the sourced template's "or, if an opaque response
+/// serves your needs…" tail is gone, as is the one after a missing header.
+const CR_NOCORS: &str = " Have the server send the header with a valid value.";
 
 /// How Chromium classifies an `Access-Control-Allow-Origin` value that is
 /// not `*` and not the origin (`CheckAccessInternal`): a space or comma
@@ -83,7 +122,7 @@ fn chromium(e: &NetworkError) -> String {
         Reason::DisallowedByMode => "Cross origin requests are not allowed by request mode.".to_string(),
         Reason::UnsupportedScheme => "Cross origin requests are only supported for protocol schemes: chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app.".to_string(),
         Reason::MissingAllowOrigin | Reason::PreflightMissingAllowOrigin => {
-            format!("No 'Access-Control-Allow-Origin' header is present on the requested resource.{CR_FETCH_MISSING}")
+            "No 'Access-Control-Allow-Origin' header is present on the requested resource.".to_string()
         }
         Reason::MultipleAllowOrigin | Reason::PreflightMultipleAllowOrigin => format!(
             "The 'Access-Control-Allow-Origin' header contains multiple values '{v}', but only one is allowed.{CR_NOCORS}"
@@ -193,13 +232,30 @@ fn firefox(e: &NetworkError) -> String {
         Reason::RedirectUnsupportedScheme => "(Reason: CORS request not http).".to_string(),
         _ => format!("(Reason: CORS request did not succeed). Status code: {status}."),
     };
-    format!("{PREFIX} {url}. {reason}")
+    let line = format!("{PREFIX} {url}. {reason}");
+    // Measured (Firefox 153): a refused preflight is followed by a second
+    // line for the request that was never sent.
+    if matches!(
+        e.reason,
+        Reason::MethodNotAllowed | Reason::HeaderNotAllowed
+    ) {
+        format!(
+            "{line}\n{PREFIX} {url}. (Reason: CORS request did not succeed). Status code: (null)."
+        )
+    } else {
+        line
+    }
 }
 
 fn webkit(e: &NetworkError) -> String {
     let v = e.value.clone().unwrap_or_default();
     let d = e.detail.clone().unwrap_or_default();
     let status = e.status.map(|s| s.to_string()).unwrap_or_default();
+    let redirected = e.url != e.initial_url;
+    let cannot_load = format!(
+        "Fetch API cannot load {} due to access control checks.",
+        e.initial_url
+    );
     let specific = match e.reason {
         Reason::MissingAllowOrigin
         | Reason::PreflightMissingAllowOrigin
@@ -229,25 +285,47 @@ fn webkit(e: &NetworkError) -> String {
             format!("Preflight response is not successful. Status code: {status}")
         }
         Reason::InvalidAllowMethods => {
-            format!("Header Access-Control-Allow-Methods has an invalid value: {d}")
+            format!("Header Access-Control-Allow-Methods has an invalid value: {v}")
         }
         Reason::InvalidAllowHeaders => {
-            format!("Header Access-Control-Allow-Headers has an invalid value: {d}")
+            format!("Header Access-Control-Allow-Headers has an invalid value: {v}")
         }
         Reason::MethodNotAllowed => {
             format!("Method {d} is not allowed by Access-Control-Allow-Methods.")
         }
-        Reason::HeaderNotAllowed => {
-            format!("Request header field {d} is not allowed by Access-Control-Allow-Headers.")
-        }
+        Reason::HeaderNotAllowed => format!(
+            "Request header field {} is not allowed by Access-Control-Allow-Headers.",
+            if v.is_empty() { &d } else { &v }
+        ),
         Reason::RedirectUnsupportedScheme => {
             "not allowed to follow a cross-origin CORS redirection with non CORS scheme".to_string()
         }
-        Reason::RedirectHasCredentials => format!("redirection URL {d} has credentials"),
+        Reason::RedirectHasCredentials => {
+            return format!(
+                "Cross-origin redirection to {d} denied by Cross-Origin Resource Sharing policy: redirection URL {d} has credentials\n{cannot_load}"
+            );
+        }
+        Reason::RedirectNotAllowed => format!(
+            "Not allowed to follow a redirection while loading {}",
+            e.url
+        ),
+        Reason::NoCorsRedirectMode => {
+            "No-Cors mode requires follow redirect mode\nNot allowed to request resource"
+                .to_string()
+        }
+        Reason::DisallowedByMode if redirected => format!(
+            "Unsafe attempt to load URL {} from origin {}. Domains, protocols and ports must match.",
+            e.url, e.origin
+        ),
+        Reason::DisallowedByMode => return format!("Fetch API cannot load {}.", e.url),
         _ => return format!("Fetch API cannot load {}.", e.url),
     };
-    format!(
-        "{specific}\nFetch API cannot load {} due to access control checks.",
-        e.url
-    )
+    if redirected {
+        format!(
+            "Cross-origin redirection to {} denied by Cross-Origin Resource Sharing policy: {specific}\n{cannot_load}",
+            e.url
+        )
+    } else {
+        format!("{specific}\n{cannot_load}")
+    }
 }

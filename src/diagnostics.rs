@@ -230,8 +230,10 @@ pub struct NetworkError {
     /// The header or method at fault, where there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// The offending header value (`Access-Control-Allow-Origin`,
-    /// `-Credentials`), where there is one; `None` when absent.
+    /// The offending header value, where there is one: the
+    /// `Access-Control-Allow-Origin` or `-Credentials` value, the whole
+    /// value of an unparsable `Access-Control-Allow-Methods`/`-Headers`;
+    /// for `header_not_allowed`, the header's name as the page wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The HTTP status of the response at fault, where one was received.
@@ -248,7 +250,7 @@ impl NetworkError {
     }
 
     /// The message of the `TypeError` the `fetch()` promise rejects with.
-    pub fn js_message(&self, engine: Engine) -> &'static str {
+    pub fn js_message(&self, engine: Engine) -> String {
         crate::console::js_error_message(self, engine)
     }
 }

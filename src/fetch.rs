@@ -945,17 +945,31 @@ impl Fetch {
                         .store(&client.profile, &ctx.key, credentials, &grant, secs, now);
                 }
             }
-            let (reason, detail) = match refusal {
-                PreflightRefusal::InvalidAllowMethods { item } => {
-                    (Reason::InvalidAllowMethods, item)
+            let (reason, detail, raw) = match refusal {
+                PreflightRefusal::InvalidAllowMethods { item } => (
+                    Reason::InvalidAllowMethods,
+                    item,
+                    headers.get_str("access-control-allow-methods"),
+                ),
+                PreflightRefusal::InvalidAllowHeaders { item } => (
+                    Reason::InvalidAllowHeaders,
+                    item,
+                    headers.get_str("access-control-allow-headers"),
+                ),
+                PreflightRefusal::MethodNotAllowed { method } => {
+                    (Reason::MethodNotAllowed, method, None)
                 }
-                PreflightRefusal::InvalidAllowHeaders { item } => {
-                    (Reason::InvalidAllowHeaders, item)
+                PreflightRefusal::HeaderNotAllowed { header } => {
+                    // The name as the page wrote it (WebKit prints that form).
+                    let as_set = self
+                        .headers
+                        .iter()
+                        .find(|h| h.is(&header))
+                        .map(|h| h.name_str());
+                    (Reason::HeaderNotAllowed, header, as_set)
                 }
-                PreflightRefusal::MethodNotAllowed { method } => (Reason::MethodNotAllowed, method),
-                PreflightRefusal::HeaderNotAllowed { header } => (Reason::HeaderNotAllowed, header),
             };
-            self.fail_with_status(client, reason, Some(detail), None, Some(status), false);
+            self.fail_with_status(client, reason, Some(detail), raw, Some(status), false);
             return;
         }
         self.trace(TraceKind::AllowCheck, "method and headers allowed".into());
