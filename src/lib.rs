@@ -80,6 +80,8 @@ pub mod request_headers;
 pub mod response_filter;
 pub mod response_headers;
 pub mod scenario;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 pub mod time;
 
 pub use diagnostics::{NetworkError, Reason, Warning, WarningCode};

@@ -172,8 +172,17 @@ impl PreflightCache {
         let usable = Self::cacheable(profile, &key);
         let entry = if usable { self.entries.get(&key) } else { None };
         let item_ok = |i: &&CacheItem| i.live(now) && (i.credentials || !include);
-        let wildcard_ok =
-            |i: &CacheItem| profile.cached_wildcard_matches && i.name == "*" && !i.credentials;
+        // fetch: #concept-cache-match-method, #concept-cache-match-header:
+        // a `*` item matches any method or (non-Authorization) header. It
+        // never serves a credentialed request here, which keeps `*` literal
+        // with credentials (a departure from the literal cache-match steps,
+        // see docs/profiles.md).
+        let wildcard_ok = |i: &CacheItem| {
+            profile.cached_wildcard_matches
+                && i.name == "*"
+                && !include
+                && !(profile.cached_wildcard_needs_uncredentialed_entry && i.credentials)
+        };
         let method_missing = method_needed
             && !entry.is_some_and(|e| {
                 e.methods

@@ -216,6 +216,13 @@ pub struct Profile {
     /// Whether a cached `*` method or header grants a later request. Spec,
     /// Chromium, WebKit: yes. Firefox: no, `*` is stored literally (measured).
     pub cached_wildcard_matches: bool,
+    /// Whether a cached `*` is ignored when the preflight that stored it was
+    /// credentialed. Chromium: yes (`preflight_result.cc` honours `*` only
+    /// for a result whose `credentials_` is false). Spec: no (an entry made
+    /// by a credentialed preflight serves later uncredentialed requests,
+    /// fetch: #concept-cache-match). Firefox: moot (no `*` from the cache).
+    /// WebKit: no.
+    pub cached_wildcard_needs_uncredentialed_entry: bool,
     /// Whether a cached `*` header entry covers `Authorization`. Spec: no
     /// (fetch: #concept-cache-match-header). Chromium and Firefox: no
     /// (measured). WebKit: yes (measured).
@@ -298,6 +305,7 @@ impl Profile {
             cache_update: CacheUpdate::Union,
             cache_keyed_by_credentials: false,
             cached_wildcard_matches: true,
+            cached_wildcard_needs_uncredentialed_entry: false,
             cached_wildcard_covers_authorization: false,
             cache_implicit_methods: vec!["GET".into(), "HEAD".into(), "POST".into()],
             erase_insufficient_on_lookup: false,
@@ -331,6 +339,7 @@ impl Profile {
             },
             cache_update: CacheUpdate::Replace,
             erase_insufficient_on_lookup: true,
+            cached_wildcard_needs_uncredentialed_entry: true,
             clear_on_failure: ClearOnFailure::Never,
             cache_opaque_origin: false,
             max_cached_url_len: Some(1024),
