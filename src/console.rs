@@ -79,14 +79,14 @@ pub fn js_error_message(error: &NetworkError, engine: Engine) -> String {
             }
             Engine::WebKit => "Type error".to_string(),
             Engine::Firefox => "Window.fetch: invalid request.".to_string(),
-            Engine::Spec => format!("TypeError: {}", error.reason.describe()),
+            Engine::Spec => error.reason.describe().to_string(),
         };
     }
     match engine {
         Engine::Chromium => "Failed to fetch".to_string(),
         Engine::Firefox => "NetworkError when attempting to fetch resource.".to_string(),
         Engine::WebKit => "Load failed".to_string(),
-        Engine::Spec => format!("TypeError: {}", error.reason.describe()),
+        Engine::Spec => error.reason.describe().to_string(),
     }
 }
 

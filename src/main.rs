@@ -165,10 +165,45 @@ fn load(path: &Path) -> (Vec<Case>, Vec<CaseError>) {
     }
 }
 
+/// The known failures listed in `expected-failures.json` files of the given
+/// directories (or beside the given files): `(case, profile)` pairs.
+fn known_failures(paths: &[PathBuf]) -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    for p in paths {
+        let dir = if p.is_dir() {
+            p.clone()
+        } else {
+            p.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let Ok(text) = std::fs::read_to_string(dir.join("expected-failures.json")) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        for f in v
+            .get("failures")
+            .and_then(|f| f.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(c), Some(p)) = (
+                f.get("case").and_then(|c| c.as_str()),
+                f.get("profile").and_then(|p| p.as_str()),
+            ) {
+                out.insert((c.to_string(), p.to_string()));
+            }
+        }
+    }
+    out
+}
+
 fn cmd_run(paths: &[PathBuf], profile: Option<&str>, verbose: bool) -> Result<u8, String> {
     let only = profile.map(parse_profile).transpose()?;
     let files = collect_files(paths)?;
-    let (mut passed, mut failed, mut acceptable, mut bad) = (0usize, 0usize, 0usize, 0usize);
+    let known = known_failures(paths);
+    let (mut passed, mut failed, mut acceptable, mut bad, mut known_count) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
     println!("result profile   case");
     for path in files {
         let (cases, errors) = load(&path);
@@ -193,6 +228,15 @@ fn cmd_run(paths: &[PathBuf], profile: Option<&str>, verbose: bool) -> Result<u8
                             println!("{:<6} {:<9} {}", "ok", p.engine, case.id);
                         }
                     }
+                    Ok(_) if known.contains(&(case.id.clone(), p.engine.to_string())) => {
+                        known_count += 1;
+                        if verbose {
+                            println!(
+                                "{:<6} {:<9} {} (listed in expected-failures.json)",
+                                "known", p.engine, case.id
+                            );
+                        }
+                    }
                     Ok(r) => {
                         let label = if r.status == Requirement::Acceptable {
                             acceptable += 1;
@@ -210,7 +254,12 @@ fn cmd_run(paths: &[PathBuf], profile: Option<&str>, verbose: bool) -> Result<u8
     }
     println!();
     println!(
-        "{passed} passed, {failed} failed{}{}",
+        "{passed} passed, {failed} failed{}{}{}",
+        if known_count > 0 {
+            format!(", {known_count} known failures")
+        } else {
+            String::new()
+        },
         if acceptable > 0 {
             format!(", {acceptable} acceptable differences")
         } else {
@@ -354,7 +403,9 @@ fn render_explain(case: &Case, result: &CaseResult, engine: Engine, st: &Style) 
                 s += &format!(
                     "  {} {}\n",
                     st.paint("33", "console     "),
-                    error.console_message(engine)
+                    error
+                        .console_message(engine)
+                        .replace('\n', "\n               ")
                 );
             }
         }

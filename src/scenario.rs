@@ -252,6 +252,9 @@ pub struct ExpectedRequest {
     /// Whether cookies and HTTP authentication went with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<bool>,
+    /// Whether it carried a body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_body: Option<bool>,
 }
 
 /// What JavaScript must see of the response.
@@ -264,15 +267,40 @@ pub struct ExpectedResponse {
     /// `response.status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    /// `response.url`: `null` for the empty string (opaque responses).
+    #[serde(
+        default,
+        deserialize_with = "present_or_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub url: Option<Option<String>>,
+    /// `response.redirected`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirected: Option<bool>,
     /// Headers JavaScript must read, with their values.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub visible: BTreeMap<String, String>,
     /// Headers JavaScript must not read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hidden: Vec<String>,
-    /// The body text JavaScript reads (`null`: no body).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The body text JavaScript reads: absent, not checked; `null`, there
+    /// must be no body; a string, the body must be that text.
+    #[serde(
+        default,
+        deserialize_with = "present_or_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<Option<String>>,
+}
+
+/// Reads a field that may be absent (outer `None`, by `default`), `null`
+/// (`Some(None)`) or a value (`Some(Some(v))`).
+fn present_or_null<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// One difference between what a step expected and what happened.
@@ -375,11 +403,16 @@ pub fn route(
     case_routes: &[Route],
     sent: &WireRequest,
 ) -> Option<ServerResponse> {
-    let mut target = sent.url.clone();
-    target.set_fragment(None);
+    // Neither the fragment nor credentials in the URL reach the server.
+    let wire = |mut u: Url| {
+        u.set_fragment(None);
+        let _ = u.set_username("");
+        let _ = u.set_password(None);
+        u
+    };
+    let target = wire(sent.url.clone());
     step_routes.iter().chain(case_routes).find_map(|r| {
-        let mut url = Url::parse(&r.url).ok()?;
-        url.set_fragment(None);
+        let url = wire(Url::parse(&r.url).ok()?);
         (r.method == sent.method && url == target).then(|| ServerResponse {
             status: r.status,
             headers: r.headers.clone(),
@@ -425,6 +458,9 @@ pub struct ObservedRequest {
     /// Whether cookies went with it, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<bool>,
+    /// Whether it carried a body, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_body: Option<bool>,
 }
 
 /// A response as JavaScript sees it.
@@ -442,6 +478,16 @@ pub struct ObservedResponse {
     /// The body text (`None`: no body).
     #[serde(default)]
     pub body: Option<String>,
+    /// `response.url` (`None`: the empty string), if known.
+    #[serde(
+        default,
+        deserialize_with = "present_or_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub url: Option<Option<String>>,
+    /// `response.redirected`, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirected: Option<bool>,
 }
 
 impl Observation {
@@ -462,6 +508,7 @@ impl Observation {
                     url: r.url.to_string(),
                     headers: r.headers.clone(),
                     credentials: Some(r.credentials),
+                    has_body: Some(r.has_body),
                 })
                 .collect(),
             response: outcome.response().map(|r| ObservedResponse {
@@ -469,6 +516,8 @@ impl Observation {
                 status: r.status,
                 headers: r.headers.clone(),
                 body: r.body.clone(),
+                url: Some(r.url.as_ref().map(|u| u.to_string())),
+                redirected: Some(r.redirected),
             }),
             cache_entries,
         }
@@ -560,6 +609,15 @@ pub fn compare(step: usize, expect: &Expect, seen: &Observation, out: &mut Vec<M
                         );
                     }
                 }
+                if let (Some(b), Some(got)) = (e.has_body, a.has_body) {
+                    if b != got {
+                        miss(
+                            format!("server_received[{j}].has_body"),
+                            b.to_string(),
+                            got.to_string(),
+                        );
+                    }
+                }
             }
         }
     }
@@ -579,6 +637,21 @@ pub fn compare(step: usize, expect: &Expect, seen: &Observation, out: &mut Vec<M
                             st.to_string(),
                             r.status.to_string(),
                         );
+                    }
+                }
+                if let (Some(u), Some(got)) = (&er.url, &r.url) {
+                    let same = match (u, got) {
+                        (Some(a), Some(b)) => same_url(a, b),
+                        (None, None) => true,
+                        _ => false,
+                    };
+                    if !same {
+                        miss("response.url".into(), show(u), show(got));
+                    }
+                }
+                if let (Some(e), Some(got)) = (er.redirected, r.redirected) {
+                    if e != got {
+                        miss("response.redirected".into(), e.to_string(), got.to_string());
                     }
                 }
                 for (name, value) in &er.visible {

@@ -3145,10 +3145,34 @@ fn r129_every_network_error_rejects_with_a_type_error() {
         assert!(!o.is_exposed());
         assert!(o.response().is_none());
         let e = o.error().unwrap();
-        let message = e.js_message(Engine::Spec);
-        assert!(
-            message.starts_with("TypeError"),
-            "{:?}: {message}",
+        // The standard only says the promise rejects with a TypeError; its
+        // message is the browser's. Measured (real-browser-harness.md section
+        // 4, webkit-harness.md section 4): Chromium "Failed to fetch",
+        // Firefox "NetworkError when attempting to fetch resource.",
+        // WebKitGTK "Load failed", whatever the CORS reason.
+        assert!(!e.js_message(Engine::Spec).is_empty());
+        if e.reason.is_request_error() {
+            // TRACE: the Request constructor throws before any network
+            // activity; its message is not the network-error one.
+            assert!(e.js_message(Engine::Chromium).contains("TRACE"));
+            continue;
+        }
+        assert_eq!(
+            e.js_message(Engine::Chromium),
+            "Failed to fetch",
+            "{:?}",
+            e.reason
+        );
+        assert_eq!(
+            e.js_message(Engine::Firefox),
+            "NetworkError when attempting to fetch resource.",
+            "{:?}",
+            e.reason
+        );
+        assert_eq!(
+            e.js_message(Engine::WebKit),
+            "Load failed",
+            "{:?}",
             e.reason
         );
     }
