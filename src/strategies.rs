@@ -34,8 +34,8 @@ use crate::origin::Origin;
 use crate::request::{Body, CredentialsMode, Mode, RedirectMode, Request};
 
 /// Hosts: plain, upper-case, IDN (as punycode after parsing), IPv4, IPv6.
-pub fn host() -> impl Strategy<Value = String> {
-    prop_oneof![
+pub fn host() -> BoxedStrategy<String> {
+    (prop_oneof![
         4 => Just("a.test".to_string()),
         4 => Just("b.test".to_string()),
         2 => Just("c.test".to_string()),
@@ -45,13 +45,14 @@ pub fn host() -> impl Strategy<Value = String> {
         1 => Just("127.0.0.1".to_string()),
         1 => Just("[::1]".to_string()),
         1 => "[a-z]{1,8}\\.example",
-    ]
+    ])
+    .boxed()
 }
 
 /// A tuple origin's text: scheme, host, and a default, explicit-default or
 /// other port.
-pub fn origin_text() -> impl Strategy<Value = String> {
-    (
+pub fn origin_text() -> BoxedStrategy<String> {
+    ((
         prop_oneof![3 => Just("https"), 1 => Just("http")],
         host(),
         prop_oneof![4 => Just(None), 1 => Just(Some(443u16)), 1 => Just(Some(80u16)), 1 => Just(Some(8443u16))],
@@ -59,20 +60,22 @@ pub fn origin_text() -> impl Strategy<Value = String> {
         .prop_map(|(scheme, host, port)| match port {
             Some(p) => format!("{scheme}://{host}:{p}"),
             None => format!("{scheme}://{host}"),
-        })
+        }))
+    .boxed()
 }
 
 /// Page origins, opaque (`null`) included.
-pub fn origin() -> impl Strategy<Value = Origin> {
-    prop_oneof![
+pub fn origin() -> BoxedStrategy<Origin> {
+    (prop_oneof![
         9 => origin_text().prop_filter_map("parses", |o| Origin::parse(&o).ok()),
         1 => Just(Origin::opaque(0)),
-    ]
+    ])
+    .boxed()
 }
 
 /// URLs on a few origins, with paths, queries and fragments.
-pub fn url() -> impl Strategy<Value = url::Url> {
-    (
+pub fn url() -> BoxedStrategy<url::Url> {
+    ((
         origin_text(),
         prop_oneof![
             Just("/r"),
@@ -82,12 +85,13 @@ pub fn url() -> impl Strategy<Value = url::Url> {
             Just("/")
         ],
     )
-        .prop_filter_map("parses", |(o, p)| url::Url::parse(&format!("{o}{p}")).ok())
+        .prop_filter_map("parses", |(o, p)| url::Url::parse(&format!("{o}{p}")).ok()))
+    .boxed()
 }
 
 /// Methods: safelisted, lower-case, normalizable, forbidden, extension tokens.
-pub fn method() -> impl Strategy<Value = String> {
-    prop_oneof![
+pub fn method() -> BoxedStrategy<String> {
+    (prop_oneof![
         4 => Just("GET".to_string()),
         3 => Just("POST".to_string()),
         1 => Just("HEAD".to_string()),
@@ -101,24 +105,26 @@ pub fn method() -> impl Strategy<Value = String> {
         1 => Just("TRACE".to_string()),
         1 => Just("connect".to_string()),
         1 => "[A-Z]{3,8}",
-    ]
+    ])
+    .boxed()
 }
 
 /// Every CORS-unsafe request-header byte that a header value may hold
 /// (bytes below 0x20 other than HTAB, LF and CR; `"():<>?@[\]{}` and DEL).
-pub fn unsafe_byte() -> impl Strategy<Value = u8> {
-    prop::sample::select(
+pub fn unsafe_byte() -> BoxedStrategy<u8> {
+    (prop::sample::select(
         [
             0x01u8, 0x02, 0x08, 0x0b, 0x0c, 0x1f, b'"', b'(', b')', b':', b'<', b'>', b'?', b'@',
             b'[', b'\\', b']', b'{', b'}', 0x7f,
         ]
         .to_vec(),
-    )
+    ))
+    .boxed()
 }
 
 /// Value lengths around the 128-byte limit, weighted to 127, 128 and 129.
-pub fn value_len() -> impl Strategy<Value = usize> {
-    prop_oneof![3 => Just(127usize), 3 => Just(128), 3 => Just(129), 1 => 0usize..200]
+pub fn value_len() -> BoxedStrategy<usize> {
+    (prop_oneof![3 => Just(127usize), 3 => Just(128), 3 => Just(129), 1 => 0usize..200]).boxed()
 }
 
 fn pad(prefix: &str, len: usize, fill: u8) -> Vec<u8> {
@@ -129,8 +135,8 @@ fn pad(prefix: &str, len: usize, fill: u8) -> Vec<u8> {
 
 /// MIME types, safelisted or not, with parameters, case variants and
 /// malformed forms.
-pub fn content_type() -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![
+pub fn content_type() -> BoxedStrategy<Vec<u8>> {
+    (prop_oneof![
         2 => Just(b"text/plain".to_vec()),
         1 => Just(b"TEXT/PLAIN; charset=UTF-8".to_vec()),
         1 => Just(b"application/x-www-form-urlencoded".to_vec()),
@@ -141,12 +147,13 @@ pub fn content_type() -> impl Strategy<Value = Vec<u8>> {
         1 => Just(b"text/plain, application/json".to_vec()),
         1 => Just(b"text /plain".to_vec()),
         1 => value_len().prop_map(|n| pad("text/plain;x=", n, b'y')),
-    ]
+    ])
+    .boxed()
 }
 
 /// `Range` values: every simple form and the near misses.
-pub fn range_value() -> impl Strategy<Value = Vec<u8>> {
-    prop::sample::select(vec![
+pub fn range_value() -> BoxedStrategy<Vec<u8>> {
+    (prop::sample::select(vec![
         b"bytes=0-499".to_vec(),
         b"bytes=200-".to_vec(),
         b"bytes=-500".to_vec(),
@@ -157,13 +164,14 @@ pub fn range_value() -> impl Strategy<Value = Vec<u8>> {
         b"bytes=".to_vec(),
         b"items=0-1".to_vec(),
         b"bytes=00-01".to_vec(),
-    ])
+    ]))
+    .boxed()
 }
 
 /// One request header line: safelisted names with edge values, unsafe and
 /// forbidden names, `Authorization`.
-pub fn request_header() -> impl Strategy<Value = (String, Vec<u8>)> {
-    prop_oneof![
+pub fn request_header() -> BoxedStrategy<(String, Vec<u8>)> {
+    (prop_oneof![
         3 => value_len().prop_map(|n| ("Accept".to_string(), pad("text/html", n, b'a'))),
         1 => (unsafe_byte(), 0usize..10).prop_map(|(b, at)| {
             let mut v = b"text/html".to_vec();
@@ -178,13 +186,14 @@ pub fn request_header() -> impl Strategy<Value = (String, Vec<u8>)> {
         1 => Just(("Authorization".to_string(), b"Bearer t".to_vec())),
         1 => Just(("Cookie".to_string(), b"a=b".to_vec())),
         1 => Just(("X-HTTP-Method-Override".to_string(), b"TRACE".to_vec())),
-    ]
+    ])
+    .boxed()
 }
 
 /// Request header lists, duplicates included, with safelisted totals that
 /// cross 1024 bytes.
-pub fn request_headers() -> impl Strategy<Value = HeaderList> {
-    prop_oneof![
+pub fn request_headers() -> BoxedStrategy<HeaderList> {
+    (prop_oneof![
         4 => vec(request_header(), 0..5).prop_map(HeaderList::from_pairs),
         1 => (1016usize..1032).prop_map(|total| {
             // Accept-Language lines of at most 120 bytes adding up to `total`
@@ -199,13 +208,14 @@ pub fn request_headers() -> impl Strategy<Value = HeaderList> {
             h
         }),
         1 => request_header().prop_map(|(n, v)| HeaderList::from_pairs([(n.clone(), v.clone()), (n, v)])),
-    ]
+    ])
+    .boxed()
 }
 
 /// `fetch()` calls from a few page origins to a few URLs, in every mode,
 /// credentials mode and redirect mode.
-pub fn request() -> impl Strategy<Value = Request> {
-    (
+pub fn request() -> BoxedStrategy<Request> {
+    ((
         prop_oneof![8 => Just("https://a.test"), 1 => Just("http://a.test"), 1 => Just("null")],
         prop_oneof![6 => Just("https://b.test/r"), 2 => Just("https://a.test/r"), 1 => Just("https://b.test/r?q=1")],
         method(),
@@ -222,12 +232,13 @@ pub fn request() -> impl Strategy<Value = Request> {
                 r.body = Body::Bytes("x".into());
             }
             Some(r.mode(mode).credentials(cred).redirect(redirect).use_cors_preflight(flag))
-        })
+        }))
+    .boxed()
 }
 
 /// `Access-Control-Allow-Origin` lines: none, `*`, `null`, the origin,
 /// near misses, duplicates, surrounding whitespace.
-pub fn acao_lines() -> impl Strategy<Value = Vec<Vec<u8>>> {
+pub fn acao_lines() -> BoxedStrategy<Vec<Vec<u8>>> {
     let one = prop_oneof![
         4 => Just(b"*".to_vec()),
         4 => Just(b"https://a.test".to_vec()),
@@ -240,12 +251,13 @@ pub fn acao_lines() -> impl Strategy<Value = Vec<Vec<u8>>> {
         1 => Just(b"".to_vec()),
     ];
     prop_oneof![1 => Just(Vec::new()), 6 => one.clone().prop_map(|v| vec![v]), 1 => vec(one, 2..3)]
+        .boxed()
 }
 
 /// Allow lists (`Access-Control-Allow-Methods`/`-Headers`): `*`, empty
 /// elements, odd spacing, case variants, invalid tokens.
-pub fn allow_list() -> impl Strategy<Value = Option<Vec<u8>>> {
-    prop_oneof![
+pub fn allow_list() -> BoxedStrategy<Option<Vec<u8>>> {
+    (prop_oneof![
         2 => Just(None),
         2 => Just(Some(b"*".to_vec())),
         2 => Just(Some(b"PUT, DELETE, PATCH".to_vec())),
@@ -254,18 +266,20 @@ pub fn allow_list() -> impl Strategy<Value = Option<Vec<u8>>> {
         1 => Just(Some(b"x-a, content-type, authorization".to_vec())),
         1 => Just(Some(b"Bad method".to_vec())),
         1 => "[A-Za-z-]{1,8}(, ?[A-Za-z-]{1,8}){0,3}".prop_map(|s| Some(s.into_bytes())),
-    ]
+    ])
+    .boxed()
 }
 
 /// `Access-Control-Max-Age` values around the default and each cap.
-pub fn max_age() -> impl Strategy<Value = Option<Vec<u8>>> {
-    prop_oneof![
+pub fn max_age() -> BoxedStrategy<Option<Vec<u8>>> {
+    (prop_oneof![
         2 => Just(None),
         1 => prop::sample::select(vec!["0", "1", "5", "599", "600", "601", "7200", "7201", "86400", "86401"])
             .prop_map(|s| Some(s.as_bytes().to_vec())),
         1 => prop::sample::select(vec!["-1", "abc", "1.5", "+10", "600, 600", "", "99999999999999999999"])
             .prop_map(|s| Some(s.as_bytes().to_vec())),
-    ]
+    ])
+    .boxed()
 }
 
 /// A server's CORS answers: one configuration for preflights and one for
@@ -329,8 +343,8 @@ impl CorsServer {
 }
 
 /// Server configurations.
-pub fn server() -> impl Strategy<Value = CorsServer> {
-    (
+pub fn server() -> BoxedStrategy<CorsServer> {
+    ((
         prop_oneof![6 => Just(204u16), 1 => Just(200), 1 => Just(404), 1 => Just(301), 1 => 100u16..600],
         prop_oneof![6 => Just(200u16), 1 => Just(500), 1 => Just(401)],
         acao_lines(),
@@ -355,7 +369,8 @@ pub fn server() -> impl Strategy<Value = CorsServer> {
             acah,
             max_age,
             aceh,
-        })
+        }))
+    .boxed()
 }
 
 /// A request and a server to send it to.
@@ -368,6 +383,6 @@ pub struct Scenario {
 }
 
 /// Scenarios: a request and a server.
-pub fn scenario() -> impl Strategy<Value = Scenario> {
-    (request(), server()).prop_map(|(request, server)| Scenario { request, server })
+pub fn scenario() -> BoxedStrategy<Scenario> {
+    ((request(), server()).prop_map(|(request, server)| Scenario { request, server })).boxed()
 }
