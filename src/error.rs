@@ -68,4 +68,39 @@ pub enum InputError {
     /// The convenience driver's server failed to produce a response.
     #[error("the server failed: {0}")]
     Server(String),
+    /// The server under test (a closure or a `tower::Service` driven by
+    /// [`crate::harness`]) panicked while answering a request.
+    #[error("the server panicked while answering {request}: {message}")]
+    ServerPanicked {
+        /// The request it was answering, as `METHOD URL` (`(preflight)` marked).
+        request: String,
+        /// The panic's message.
+        message: String,
+    },
+    /// The server under test returned an error instead of a response (a
+    /// `tower::Service` whose `poll_ready` or `call` failed).
+    #[error("the server failed to answer {request}: {message}")]
+    ServerError {
+        /// The request it was answering.
+        request: String,
+        /// The error, as the service displays it.
+        message: String,
+    },
+    /// The body of the server's response failed while being read.
+    #[error("the response body to {request} failed: {message}")]
+    ResponseBody {
+        /// The request it answered.
+        request: String,
+        /// The body's error.
+        message: String,
+    },
+    /// The server's future can never finish: it is pending and kept no way
+    /// to be woken, or it did not finish within the harness's time limit.
+    #[error("the server never answered {request}: {message}")]
+    ServerStalled {
+        /// The request it was answering.
+        request: String,
+        /// Why the harness gave up.
+        message: String,
+    },
 }

@@ -63,6 +63,20 @@ use crate::response_headers::{
 };
 use crate::time::Time;
 
+/// Records a trace event when the fetch keeps a trace; the message is only
+/// built then.
+macro_rules! trace {
+    ($s:ident, $kind:expr, $msg:expr $(,)?) => {
+        if $s.tracing {
+            let message: String = $msg;
+            $s.trace.push(TraceEvent {
+                kind: $kind,
+                message,
+            });
+        }
+    };
+}
+
 /// The most redirects a fetch follows.
 ///
 /// fetch: #http-redirect-fetch
@@ -221,6 +235,7 @@ impl Outcome {
 pub struct Client {
     profile: Profile,
     cache: PreflightCache,
+    tracing: bool,
 }
 
 impl Default for Client {
@@ -235,7 +250,15 @@ impl Client {
         Client {
             profile,
             cache: PreflightCache::new(),
+            tracing: true,
         }
+    }
+
+    /// Whether fetches keep a step-by-step [`Outcome::trace`] (on by
+    /// default). Turning it off skips building the trace's messages, which
+    /// is most of the cost of a fetch served from the preflight cache.
+    pub fn set_tracing(&mut self, on: bool) {
+        self.tracing = on;
     }
 
     /// The profile.
@@ -314,6 +337,8 @@ enum State {
     Preflight(WireRequest, PreflightCtx),
     Actual(WireRequest),
     Done(Box<Outcome>),
+    /// Only while a response is being handled.
+    Busy,
 }
 
 /// One fetch in progress.
@@ -332,6 +357,9 @@ pub struct Fetch {
     method_changed_origin: Option<String>,
     last_origin_header: Option<String>,
     state: State,
+    /// The page's origin, serialized once.
+    page_origin: String,
+    tracing: bool,
     exchanges: Vec<Exchange>,
     warnings: Vec<Warning>,
     trace: Vec<TraceEvent>,
@@ -363,6 +391,8 @@ impl Fetch {
                 trace: Vec::new(),
                 engine,
             })),
+            page_origin: request.origin.serialize(),
+            tracing: client.tracing,
             exchanges: Vec::new(),
             warnings: Vec::new(),
             trace: Vec::new(),
@@ -440,7 +470,8 @@ impl Fetch {
         if !f.headers.contains("accept") {
             f.headers.append("Accept", "*/*");
         }
-        f.trace(
+        trace!(
+            f,
             TraceKind::Request,
             format!(
                 "{} {} from {} (mode {}, credentials {}, redirect {})",
@@ -460,7 +491,7 @@ impl Fetch {
     pub fn pending(&self) -> Option<&WireRequest> {
         match &self.state {
             State::Preflight(w, _) | State::Actual(w) => Some(w),
-            State::Done(_) => None,
+            State::Done(_) | State::Busy => None,
         }
     }
 
@@ -502,7 +533,8 @@ impl Fetch {
         for h in &response.headers {
             validate_name(&h.name)?;
         }
-        match std::mem::replace(&mut self.state, State::Actual(placeholder_wire())) {
+        match std::mem::replace(&mut self.state, State::Busy) {
+            State::Busy => Err(InputError::State("the fetch is handling a response")),
             State::Done(o) => {
                 self.state = State::Done(o);
                 Err(InputError::State(
@@ -510,7 +542,8 @@ impl Fetch {
                 ))
             }
             State::Preflight(wire, ctx) => {
-                self.trace(
+                trace!(
+                    self,
                     TraceKind::Receive,
                     format!("preflight answered {}", response.status),
                 );
@@ -522,7 +555,8 @@ impl Fetch {
                 Ok(())
             }
             State::Actual(wire) => {
-                self.trace(
+                trace!(
+                    self,
                     TraceKind::Receive,
                     format!("{} answered {}", wire.url, response.status),
                 );
@@ -542,11 +576,16 @@ impl Fetch {
     }
 
     fn tainted(&self) -> bool {
-        is_tainted(&self.request.origin, &self.url_list)
+        // A single URL has no hop to taint it.
+        self.url_list.len() > 1 && is_tainted(&self.request.origin, &self.url_list)
     }
 
     fn serialized_origin(&self) -> String {
-        crate::origin::serialize_request_origin(&self.request.origin, self.tainted())
+        if self.tainted() {
+            "null".to_string()
+        } else {
+            self.page_origin.clone()
+        }
     }
 
     fn cache_key(&self, origin: String) -> CacheKey {
@@ -568,15 +607,12 @@ impl Fetch {
         }
     }
 
-    fn trace(&mut self, kind: TraceKind, message: String) {
-        self.trace.push(TraceEvent { kind, message });
-    }
-
     /// fetch: #main-fetch
     fn main_fetch(&mut self, client: &mut Client, now: Time) {
         let url = self.current_url().clone();
         if url.scheme() == "data" {
-            self.trace(
+            trace!(
+                self,
                 TraceKind::Classify,
                 "a data: URL gives a basic response, no network".into(),
             );
@@ -590,7 +626,8 @@ impl Fetch {
         }
         let same_origin = Origin::of_url(&url).same_origin(&self.request.origin);
         if same_origin && self.tainting == Tainting::Basic {
-            self.trace(
+            trace!(
+                self,
                 TraceKind::Classify,
                 "same-origin and untainted: tainting basic, no CORS at all".into(),
             );
@@ -599,7 +636,8 @@ impl Fetch {
         }
         match self.request.mode {
             Mode::SameOrigin => {
-                self.trace(
+                trace!(
+                    self,
                     TraceKind::Classify,
                     "mode same-origin to another origin".into(),
                 );
@@ -608,7 +646,8 @@ impl Fetch {
             }
             Mode::NoCors => {
                 if self.request.redirect != RedirectMode::Follow {
-                    self.trace(
+                    trace!(
+                        self,
                         TraceKind::Classify,
                         "mode no-cors needs redirect mode follow".into(),
                     );
@@ -616,7 +655,8 @@ impl Fetch {
                     return;
                 }
                 self.tainting = Tainting::Opaque;
-                self.trace(
+                trace!(
+                    self,
                     TraceKind::Classify,
                     "mode no-cors to another origin: tainting opaque, no preflight, no CORS check"
                         .into(),
@@ -627,7 +667,8 @@ impl Fetch {
             Mode::Cors => {}
         }
         if !matches!(url.scheme(), "http" | "https") {
-            self.trace(
+            trace!(
+                self,
                 TraceKind::Classify,
                 format!("scheme {} cannot be fetched with CORS", url.scheme()),
             );
@@ -655,7 +696,8 @@ impl Fetch {
         let needs =
             force || (self.request.unsafe_request && (!method_safe || !unsafe_names.is_empty()));
         if !needs {
-            self.trace(
+            trace!(
+                self,
                 TraceKind::Classify,
                 format!(
                     "cross-origin simple request: method {} is safelisted and every header is safelisted; tainting cors, no preflight",
@@ -675,7 +717,8 @@ impl Fetch {
         if !unsafe_names.is_empty() {
             why.push(format!("unsafe headers: {}", unsafe_names.join(", ")));
         }
-        self.trace(
+        trace!(
+            self,
             TraceKind::Classify,
             format!(
                 "cross-origin, preflight needed ({}); tainting cors",
@@ -684,7 +727,7 @@ impl Fetch {
         );
         self.preflight_branch = true;
         let preflight_origin = match (self.tainted(), client.profile.tainted_preflight_origin) {
-            (true, TaintedPreflightOrigin::PageOrigin) => self.request.origin.serialize(),
+            (true, TaintedPreflightOrigin::PageOrigin) => self.page_origin.clone(),
             _ => self.serialized_origin(),
         };
         let key = self.cache_key(preflight_origin.clone());
@@ -697,7 +740,8 @@ impl Fetch {
         };
         let lookup = client.cache.lookup(&client.profile, &query, now);
         if !lookup.needs_preflight {
-            self.trace(
+            trace!(
+                self,
                 TraceKind::CacheLookup,
                 format!("cache hit for {} {}: no preflight", self.method, key.url),
             );
@@ -709,7 +753,8 @@ impl Fetch {
             missing.push(format!("method {}", self.method));
         }
         missing.extend(lookup.headers_missing.iter().map(|h| format!("header {h}")));
-        self.trace(
+        trace!(
+            self,
             TraceKind::CacheLookup,
             format!(
                 "cache miss ({}){}",
@@ -731,7 +776,8 @@ impl Fetch {
             credentials: false,
             has_body: false,
         };
-        self.trace(
+        trace!(
+            self,
             TraceKind::Send,
             format!(
                 "OPTIONS {} with Access-Control-Request-Method: {}{}",
@@ -813,7 +859,8 @@ impl Fetch {
             credentials,
             has_body: self.body.is_some(),
         };
-        self.trace(
+        trace!(
+            self,
             TraceKind::Send,
             format!(
                 "{} {}{}{}",
@@ -873,7 +920,8 @@ impl Fetch {
         } else if !is_ok_status(status) {
             failure = Some((Reason::PreflightInvalidStatus, None, None));
         }
-        self.trace(
+        trace!(
+            self,
             TraceKind::CorsCheck,
             match &cors {
                 Ok(()) => format!(
@@ -924,7 +972,7 @@ impl Fetch {
         }
         let max_age = client.profile.max_age(&headers);
         if let Some(refusal) = check.refusal.clone() {
-            self.trace(TraceKind::AllowCheck, format!("refused: {refusal:?}"));
+            trace!(self, TraceKind::AllowCheck, format!("refused: {refusal:?}"));
             self.clear_cache(client, &ctx.key);
             if client.profile.store_refused_preflight
                 && matches!(
@@ -972,7 +1020,11 @@ impl Fetch {
             self.fail_with_status(client, reason, Some(detail), raw, Some(status), false);
             return;
         }
-        self.trace(TraceKind::AllowCheck, "method and headers allowed".into());
+        trace!(
+            self,
+            TraceKind::AllowCheck,
+            "method and headers allowed".into()
+        );
         if !max_age.valid {
             self.warn(
                 WarningCode::InvalidMaxAge,
@@ -1005,7 +1057,8 @@ impl Fetch {
                 client
                     .cache
                     .store(&client.profile, &ctx.key, credentials, &grant, secs, now);
-                self.trace(
+                trace!(
+                    self,
                     TraceKind::CacheStore,
                     format!(
                         "cached methods [{}] and headers [{}] for {} until {}",
@@ -1016,7 +1069,7 @@ impl Fetch {
                     ),
                 );
             }
-            _ => self.trace(TraceKind::CacheStore, "nothing cached".into()),
+            _ => trace!(self, TraceKind::CacheStore, "nothing cached".into()),
         }
         self.send_actual(client);
     }
@@ -1031,9 +1084,11 @@ impl Fetch {
                 "Access-Control-Allow-Origin: null lets any sandboxed page or data: document read the response".into(),
             );
         } else if acao != "*" {
-            let varies = headers.get_decode_split("vary").is_some_and(|v| {
-                v.iter()
-                    .any(|i| i.eq_ignore_ascii_case("origin") || i == "*")
+            let varies = headers.get_all("vary").any(|v| {
+                v.split(|&b| b == b',').any(|item| {
+                    let item = crate::header_list::normalize_value(item);
+                    item.eq_ignore_ascii_case(b"origin") || item == b"*"
+                })
             });
             if !varies {
                 self.warn(
@@ -1054,14 +1109,19 @@ impl Fetch {
             let origin = self.serialized_origin();
             match cors_check(&headers, &origin, self.request.credentials) {
                 Ok(()) => {
-                    self.trace(
+                    trace!(
+                        self,
                         TraceKind::CorsCheck,
                         format!("CORS check passed for origin {origin}"),
                     );
                     self.note_allow_origin(&headers);
                 }
                 Err(f) => {
-                    self.trace(TraceKind::CorsCheck, format!("CORS check failed: {f:?}"));
+                    trace!(
+                        self,
+                        TraceKind::CorsCheck,
+                        format!("CORS check failed: {f:?}")
+                    );
                     let (reason, value) = match f {
                         CorsCheckFailure::MissingAllowOrigin => (Reason::MissingAllowOrigin, None),
                         CorsCheckFailure::MultipleAllowOrigin { value } => {
@@ -1114,7 +1174,8 @@ impl Fetch {
                     return;
                 }
                 RedirectMode::Manual => {
-                    self.trace(
+                    trace!(
+                        self,
                         TraceKind::Result,
                         "redirect mode manual: an opaqueredirect response".into(),
                     );
@@ -1288,7 +1349,8 @@ impl Fetch {
                 ),
             );
         }
-        self.trace(
+        trace!(
+            self,
             TraceKind::Redirect,
             format!("{status} from {from} to {to}; now {} {to}", self.method),
         );
@@ -1300,7 +1362,8 @@ impl Fetch {
         let before = client.cache.len();
         client.cache.clear(key);
         if client.cache.len() != before {
-            self.trace(
+            trace!(
+                self,
                 TraceKind::CacheClear,
                 format!("cleared preflight-cache entries for {}", key.url),
             );
@@ -1350,7 +1413,7 @@ impl Fetch {
             reason,
             url: self.current_url().clone(),
             initial_url: self.request.url.clone(),
-            origin: self.request.origin.serialize(),
+            origin: self.page_origin.clone(),
             method: self.method.clone(),
             detail,
             value,
@@ -1377,7 +1440,8 @@ impl Fetch {
 
     fn finish(&mut self, result: FetchResult) {
         match &result {
-            FetchResult::Exposed { response } => self.trace(
+            FetchResult::Exposed { response } => trace!(
+                self,
                 TraceKind::Result,
                 format!(
                     "JavaScript gets a {} response, status {}, headers [{}]",
@@ -1386,7 +1450,8 @@ impl Fetch {
                     response.headers.unique_names().join(", ")
                 ),
             ),
-            FetchResult::NetworkError { error } => self.trace(
+            FetchResult::NetworkError { error } => trace!(
+                self,
                 TraceKind::Result,
                 format!(
                     "fetch() rejects with a TypeError: {} ({})",
@@ -1403,23 +1468,6 @@ impl Fetch {
             engine: self.engine,
         }));
     }
-}
-
-fn placeholder_wire() -> WireRequest {
-    WireRequest {
-        kind: RequestKind::Actual,
-        method: String::new(),
-        url: Url::parse("about:blank").unwrap_or_else(|_| unreachable_url()),
-        headers: HeaderList::new(),
-        credentials: false,
-        has_body: false,
-    }
-}
-
-#[allow(clippy::panic)]
-fn unreachable_url() -> Url {
-    // "about:blank" always parses; this branch exists only to avoid `unwrap`.
-    Url::parse("data:,").unwrap_or_else(|_| panic!("the URL parser rejects fixed URLs"))
 }
 
 /// A `data:` URL's response: status 200, its MIME type, its text.

@@ -146,6 +146,25 @@ impl HeaderList {
         out
     }
 
+    /// [`HeaderList::get`] for a name given as bytes.
+    pub fn get_bytes(&self, name: &[u8]) -> Option<Vec<u8>> {
+        let mut out: Option<Vec<u8>> = None;
+        for h in self
+            .lines
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+        {
+            match &mut out {
+                None => out = Some(h.value.clone()),
+                Some(v) => {
+                    v.extend_from_slice(b", ");
+                    v.extend_from_slice(&h.value);
+                }
+            }
+        }
+        out
+    }
+
     /// [`HeaderList::get`], isomorphic-decoded.
     pub fn get_str(&self, name: &str) -> Option<String> {
         self.get(name).map(|v| isomorphic_decode(&v))
@@ -298,6 +317,10 @@ impl<'de> Deserialize<'de> for HeaderList {
 ///
 /// fetch: #isomorphic-decode (Infra)
 pub fn isomorphic_decode(bytes: &[u8]) -> String {
+    if bytes.is_ascii() {
+        // ASCII is the same in Latin-1 and UTF-8: copy the bytes as they are.
+        return String::from_utf8(bytes.to_vec()).unwrap_or_default();
+    }
     bytes.iter().map(|&b| b as char).collect()
 }
 

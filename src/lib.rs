@@ -64,6 +64,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod exchange;
 pub mod fetch;
+pub mod harness;
 pub mod header_list;
 pub mod header_values;
 pub mod http_interop;

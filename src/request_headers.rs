@@ -8,9 +8,8 @@
 //! #cors-non-wildcard-request-header-name,
 //! #convert-header-names-to-a-sorted-lowercase-set
 
-use crate::header_list::{HeaderList, decode_split, isomorphic_decode};
+use crate::header_list::{HeaderList, decode_split, is_token, isomorphic_decode};
 use crate::method::is_forbidden_method;
-use crate::mime::parse_mime_type;
 use crate::range::parse_single_range;
 
 /// The longest value, in bytes, that a CORS-safelisted request-header may have.
@@ -57,20 +56,27 @@ const FORBIDDEN_NAMES: [&str; 21] = [
 /// assert!(!is_forbidden_request_header(b"X-HTTP-Method-Override", b"PUT"));
 /// ```
 pub fn is_forbidden_request_header(name: &[u8], value: &[u8]) -> bool {
-    let lower = name.to_ascii_lowercase();
     if FORBIDDEN_NAMES
         .iter()
-        .any(|n| n.as_bytes() == lower.as_slice())
+        .any(|n| n.as_bytes().eq_ignore_ascii_case(name))
     {
         return true;
     }
-    if lower.starts_with(b"proxy-") || lower.starts_with(b"sec-") {
+    let starts = |p: &[u8]| {
+        name.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    if starts(b"proxy-") || starts(b"sec-") {
         return true;
     }
-    if matches!(
-        lower.as_slice(),
-        b"x-http-method" | b"x-http-method-override" | b"x-method-override"
-    ) {
+    if [
+        &b"x-http-method"[..],
+        b"x-http-method-override",
+        b"x-method-override",
+    ]
+    .iter()
+    .any(|n| n.eq_ignore_ascii_case(name))
+    {
         return decode_split(&isomorphic_decode(value))
             .iter()
             .any(|m| is_forbidden_method(&crate::header_list::isomorphic_encode(m)));
@@ -155,43 +161,67 @@ pub fn safelist_verdict(name: &[u8], value: &[u8]) -> SafelistVerdict {
     if value.len() > SAFELISTED_VALUE_MAX {
         return SafelistVerdict::ValueTooLong;
     }
-    match name.to_ascii_lowercase().as_slice() {
-        b"accept" => {
-            if value.iter().any(|&b| is_cors_unsafe_request_header_byte(b)) {
-                SafelistVerdict::UnsafeByte
-            } else {
+    let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+    let no_unsafe_byte = || !value.iter().any(|&b| is_cors_unsafe_request_header_byte(b));
+    if is(b"accept") {
+        if no_unsafe_byte() {
+            SafelistVerdict::Safelisted
+        } else {
+            SafelistVerdict::UnsafeByte
+        }
+    } else if is(b"accept-language") || is(b"content-language") {
+        if value.iter().all(|&b| is_language_byte(b)) {
+            SafelistVerdict::Safelisted
+        } else {
+            SafelistVerdict::UnsafeByte
+        }
+    } else if is(b"content-type") {
+        if !no_unsafe_byte() {
+            return SafelistVerdict::UnsafeByte;
+        }
+        // mimesniff: #parse-a-mime-type fails only on the type and subtype;
+        // its parameters never make it fail, so the essence decides.
+        match mime_essence(value) {
+            Some((t, st))
+                if [
+                    (&b"application"[..], &b"x-www-form-urlencoded"[..]),
+                    (b"multipart", b"form-data"),
+                    (b"text", b"plain"),
+                ]
+                .iter()
+                .any(|(a, b)| t.eq_ignore_ascii_case(a) && st.eq_ignore_ascii_case(b)) =>
+            {
                 SafelistVerdict::Safelisted
             }
+            _ => SafelistVerdict::ContentTypeNotSafelisted,
         }
-        b"accept-language" | b"content-language" => {
-            if value.iter().all(|&b| is_language_byte(b)) {
-                SafelistVerdict::Safelisted
-            } else {
-                SafelistVerdict::UnsafeByte
-            }
-        }
-        b"content-type" => {
-            if value.iter().any(|&b| is_cors_unsafe_request_header_byte(b)) {
-                return SafelistVerdict::UnsafeByte;
-            }
-            match parse_mime_type(&isomorphic_decode(value)) {
-                Some(m)
-                    if matches!(
-                        m.essence().as_str(),
-                        "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
-                    ) =>
-                {
-                    SafelistVerdict::Safelisted
-                }
-                _ => SafelistVerdict::ContentTypeNotSafelisted,
-            }
-        }
-        b"range" => match parse_single_range(value, false) {
+    } else if is(b"range") {
+        match parse_single_range(value, false) {
             Some(r) if r.start.is_some() => SafelistVerdict::Safelisted,
             _ => SafelistVerdict::RangeNotSimple,
-        },
-        _ => SafelistVerdict::NameNotSafelisted,
+        }
+    } else {
+        SafelistVerdict::NameNotSafelisted
     }
+}
+
+/// The type and subtype of a MIME type, as `parse a MIME type` finds them
+/// (leading and trailing HTTP whitespace removed, the subtype ending at `;`
+/// with trailing whitespace removed, both non-empty tokens); `None` where
+/// that parse fails.
+fn mime_essence(value: &[u8]) -> Option<(&[u8], &[u8])> {
+    let v = crate::header_list::normalize_value(value);
+    let slash = v.iter().position(|&b| b == b'/')?;
+    let t = v.get(..slash)?;
+    let rest = v.get(slash + 1..)?;
+    let end = rest.iter().position(|&b| b == b';').unwrap_or(rest.len());
+    let st = rest.get(..end)?;
+    let st_end = st
+        .iter()
+        .rposition(|&b| !crate::header_list::is_http_ws(b))
+        .map_or(0, |i| i + 1);
+    let st = st.get(..st_end)?;
+    (is_token(t) && is_token(st)).then_some((t, st))
 }
 
 /// Whether `(name, value)` is a CORS-safelisted request-header.
@@ -259,33 +289,54 @@ pub fn cors_unsafe_request_header_names_with(
     headers: &HeaderList,
     rules: SafelistRules,
 ) -> Vec<String> {
-    let mut unsafe_names: Vec<Vec<u8>> = Vec::new();
-    let mut potentially_unsafe: Vec<Vec<u8>> = Vec::new();
+    let lines: Vec<&crate::header_list::Header> = headers.iter().collect();
+    let mut unsafe_idx: Vec<usize> = Vec::new();
+    let mut safe_idx: Vec<usize> = Vec::new();
     let mut total = 0usize;
-    let mut judge = |name: &[u8], value: &[u8]| {
-        if is_cors_safelisted_request_header(name, value) {
-            potentially_unsafe.push(name.to_vec());
-            total += value.len();
+    for (i, h) in lines.iter().enumerate() {
+        let verdict_safe = if rules.combine_duplicates {
+            // Judge a name once, on the value of all its lines joined.
+            if lines
+                .iter()
+                .take(i)
+                .any(|e| e.name.eq_ignore_ascii_case(&h.name))
+            {
+                continue;
+            }
+            let value = if lines
+                .iter()
+                .skip(i + 1)
+                .any(|e| e.name.eq_ignore_ascii_case(&h.name))
+            {
+                std::borrow::Cow::Owned(headers.get_bytes(&h.name).unwrap_or_default())
+            } else {
+                std::borrow::Cow::Borrowed(h.value.as_slice())
+            };
+            let ok = is_cors_safelisted_request_header(&h.name, &value);
+            if ok {
+                total += value.len();
+            }
+            ok
         } else {
-            unsafe_names.push(name.to_vec());
-        }
-    };
-    if rules.combine_duplicates {
-        for name in headers.unique_names() {
-            let value = headers.get(&name).unwrap_or_default();
-            judge(name.as_bytes(), &value);
-        }
-    } else {
-        for h in headers {
-            judge(&h.name, &h.value);
+            let ok = is_cors_safelisted_request_header(&h.name, &h.value);
+            if ok {
+                total += h.value.len();
+            }
+            ok
+        };
+        if verdict_safe {
+            safe_idx.push(i);
+        } else {
+            unsafe_idx.push(i);
         }
     }
     if rules.total_limit.is_some_and(|limit| total > limit) {
-        unsafe_names.extend(potentially_unsafe);
+        unsafe_idx.extend(safe_idx);
     }
-    let mut names: Vec<String> = unsafe_names
+    let mut names: Vec<String> = unsafe_idx
         .iter()
-        .map(|n| isomorphic_decode(n).to_ascii_lowercase())
+        .filter_map(|&i| lines.get(i))
+        .map(|h| isomorphic_decode(&h.name).to_ascii_lowercase())
         .collect();
     names.sort();
     if rules.dedupe {
