@@ -265,8 +265,10 @@ pub enum WarningCode {
     ForbiddenHeaderDropped,
     /// In mode `no-cors` the page set a header that is not no-CORS-safelisted; dropped.
     NoCorsHeaderDropped,
-    /// `Access-Control-Allow-Origin` names the origin but `Vary` lacks
-    /// `Origin`: a shared cache may serve this answer to another origin.
+    /// A URL answered different origins with different
+    /// `Access-Control-Allow-Origin` values (it reflects the origin) and
+    /// `Vary` lacks `Origin`: a shared cache may serve one origin's answer
+    /// to another. A static value needs no `Vary`.
     MissingVaryOrigin,
     /// `Access-Control-Allow-Origin: null` was trusted: any sandboxed page
     /// or `data:` document has origin `null`.

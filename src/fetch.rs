@@ -236,6 +236,9 @@ pub struct Client {
     profile: Profile,
     cache: PreflightCache,
     tracing: bool,
+    /// Per URL, one `Access-Control-Allow-Origin` value (not `*`) seen
+    /// before: evidence for the missing-`Vary` warning. Bounded.
+    seen_acao: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Client {
@@ -251,6 +254,7 @@ impl Client {
             profile,
             cache: PreflightCache::new(),
             tracing: true,
+            seen_acao: std::collections::BTreeMap::new(),
         }
     }
 
@@ -259,6 +263,22 @@ impl Client {
     /// is most of the cost of a fetch served from the preflight cache.
     pub fn set_tracing(&mut self, on: bool) {
         self.tracing = on;
+    }
+
+    /// Records that `url` answered `acao`; returns an earlier, different
+    /// value if there was one.
+    fn note_acao(&mut self, url: &str, acao: &str) -> Option<String> {
+        const MAX_URLS: usize = 4096;
+        match self.seen_acao.get(url) {
+            Some(v) if v != acao => Some(v.clone()),
+            Some(_) => None,
+            None => {
+                if self.seen_acao.len() < MAX_URLS {
+                    self.seen_acao.insert(url.to_string(), acao.to_string());
+                }
+                None
+            }
+        }
     }
 
     /// The profile.
@@ -936,7 +956,7 @@ impl Fetch {
             self.fail_with_status(client, reason, detail, value, Some(status), false);
             return;
         }
-        self.note_allow_origin(&headers);
+        self.note_allow_origin(client, &headers);
         let has_authorization = self.headers.contains("authorization");
         let check = check_allow_lists(
             &headers,
@@ -1074,7 +1094,7 @@ impl Fetch {
         self.send_actual(client);
     }
 
-    fn note_allow_origin(&mut self, headers: &HeaderList) {
+    fn note_allow_origin(&mut self, client: &mut Client, headers: &HeaderList) {
         let Some(acao) = headers.get_str("access-control-allow-origin") else {
             return;
         };
@@ -1090,11 +1110,17 @@ impl Fetch {
                     item.eq_ignore_ascii_case(b"origin") || item == b"*"
                 })
             });
-            if !varies {
+            // A static origin needs no Vary (fetch: #cors-protocol-and-http-caches);
+            // only a URL seen answering different origins with different
+            // values is evidence that the server picks the value per request.
+            let mut url = self.current_url().clone();
+            url.set_fragment(None);
+            let other = client.note_acao(url.as_str(), &acao);
+            if let (false, Some(other)) = (varies, other) {
                 self.warn(
                     WarningCode::MissingVaryOrigin,
                     format!(
-                        "Access-Control-Allow-Origin names {acao} but Vary does not list Origin; a shared cache may hand this response to another origin"
+                        "{url} answered Access-Control-Allow-Origin {other} before and {acao} now, so it picks the value per request origin, but Vary does not list Origin: a shared cache may hand one origin's answer to another"
                     ),
                 );
             }
@@ -1114,7 +1140,7 @@ impl Fetch {
                         TraceKind::CorsCheck,
                         format!("CORS check passed for origin {origin}"),
                     );
-                    self.note_allow_origin(&headers);
+                    self.note_allow_origin(client, &headers);
                 }
                 Err(f) => {
                     trace!(

@@ -345,6 +345,13 @@ fn a_reflected_origin_without_vary_origin_is_flagged() {
         .allow_origin(AllowOrigin::mirror_request())
         .vary([]);
     let mut b = Browser::chromium().serve_service(routes().layer(no_vary));
+    // A first answer to another origin is what shows the value is reflected.
+    b.visit("https://other.example")
+        .unwrap()
+        .get("https://api.example/api/items/1")
+        .send_blocking()
+        .unwrap()
+        .assert_exposed();
     b.visit(APP)
         .unwrap()
         .get("https://api.example/api/items/1")
@@ -356,6 +363,12 @@ fn a_reflected_origin_without_vary_origin_is_flagged() {
     // tower-http's default Vary (origin, access-control-request-*) is right.
     let default_vary = CorsLayer::new().allow_origin(AllowOrigin::mirror_request());
     let mut b = Browser::chromium().serve_service(routes().layer(default_vary));
+    b.visit("https://other.example")
+        .unwrap()
+        .get("https://api.example/api/items/1")
+        .send_blocking()
+        .unwrap()
+        .assert_exposed();
     let out = b
         .visit(APP)
         .unwrap()

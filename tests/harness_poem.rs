@@ -167,6 +167,15 @@ fn a_listed_origin_is_answered_without_vary_origin() {
         .allow_credentials(true)
         .expose_header("x-total-count"));
     let mut b = browser(Profile::chromium(), ep);
+    // The same URL answers admin.example first, then app.example, each with its own
+    // origin: the evidence that the value depends on the request.
+    b.visit("https://admin.example")
+        .unwrap()
+        .get("https://api.example/api/items")
+        .include_credentials()
+        .send_blocking()
+        .unwrap()
+        .assert_exposed();
     let out = b
         .visit(APP)
         .unwrap()

@@ -858,8 +858,6 @@ fn axum_body_requests_work_too() {
 }
 
 #[test]
-#[ignore = "BUG: the core warns missing_vary_origin for a static Access-Control-Allow-Origin; \
-            fetch #cors-protocol-and-http-caches says a static origin should not use Vary"]
 fn a_single_static_origin_needs_no_vary() {
     // CorsLayer::allow_origin(one value) answers the same ACAO to every request and,
     // rightly, no Vary: Origin (tower-http 0.7 computes Vary from the policy).
@@ -867,7 +865,7 @@ fn a_single_static_origin_needs_no_vary() {
     // * or a static origin for a particular resource, then configure the server to
     // always send Access-Control-Allow-Origin ... and do not use Vary". A shared cache
     // serving this answer to another origin changes nothing, so there is nothing to
-    // warn about; cors-sim's core raises MissingVaryOrigin for any non-* ACAO.
+    // warn about.
     let layer = CorsLayer::new().allow_origin(hv(APP));
     let mut b = browser(
         Profile::chromium(),
