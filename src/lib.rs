@@ -63,6 +63,7 @@ pub mod cors_check;
 pub mod diagnostics;
 pub mod error;
 pub mod exchange;
+pub mod explain;
 pub mod fetch;
 pub mod harness;
 pub mod header_list;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use cors_sim::scenario::{Case, CaseError, CaseResult, Requirement, parse_case, parse_case_file};
-use cors_sim::{Engine, FetchResult, Profile};
+use cors_sim::{Engine, Profile};
 
 #[derive(Parser)]
 #[command(name = "cors-sim", version, about = "What a browser does with a cross-origin fetch: requests sent, what the server saw, what JavaScript gets.", long_about = None)]
@@ -365,53 +365,7 @@ fn render_explain(case: &Case, result: &CaseResult, engine: Engine, st: &Style) 
     for (i, o) in result.outcomes.iter().enumerate() {
         let t = case.steps.get(i).map(|s| s.time).unwrap_or_default();
         s += &format!("\n{} {} at t={t}s\n", st.paint("1", "step"), i);
-        for ev in &o.trace {
-            let kind = format!("{:<12}", format!("{:?}", ev.kind).to_lowercase());
-            s += &format!("  {} {}\n", st.paint("36", &kind), ev.message);
-        }
-        for ex in &o.exchanges {
-            s += &format!(
-                "  {} {} {}\n",
-                st.paint("2", "wire        "),
-                ex.request.method,
-                ex.request.url
-            );
-            for h in &ex.request.headers {
-                s += &format!("                 {}: {}\n", h.name_str(), h.value_str());
-            }
-            s += &format!("               <- {}\n", ex.response.status);
-        }
-        match &o.result {
-            FetchResult::Exposed { response } => {
-                s += &format!(
-                    "  {} {} response, status {}\n",
-                    st.paint("32", "JS sees     "),
-                    response.type_,
-                    response.status
-                );
-                for h in &response.headers {
-                    s += &format!("                 {}: {}\n", h.name_str(), h.value_str());
-                }
-            }
-            FetchResult::NetworkError { error } => {
-                s += &format!(
-                    "  {} TypeError: {} [{}]\n",
-                    st.paint("31", "JS sees     "),
-                    error.js_message(engine),
-                    error.reason.code()
-                );
-                s += &format!(
-                    "  {} {}\n",
-                    st.paint("33", "console     "),
-                    error
-                        .console_message(engine)
-                        .replace('\n', "\n               ")
-                );
-            }
-        }
-        for w in &o.warnings {
-            s += &format!("  {} {}\n", st.paint("33", "warning     "), w.message);
-        }
+        s += &cors_sim::explain::render_outcome(o, st.on);
     }
     if !result.mismatches.is_empty() {
         s += &format!("\n{}\n", st.paint("31", "expectations not met:"));

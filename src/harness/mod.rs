@@ -1040,41 +1040,7 @@ impl BrowserOutcome {
             self.request.origin,
             self.time.as_secs_f64()
         );
-        for ev in &self.outcome.trace {
-            let kind = format!("{:?}", ev.kind).to_lowercase();
-            let _ = writeln!(s, "  {kind:<12} {}", ev.message);
-        }
-        for ex in &self.outcome.exchanges {
-            let _ = writeln!(s, "  wire         {} {}", ex.request.method, ex.request.url);
-            for h in &ex.request.headers {
-                let _ = writeln!(s, "                 {}: {}", h.name_str(), h.value_str());
-            }
-            let _ = writeln!(s, "               <- {}", ex.response.status);
-        }
-        match &self.outcome.result {
-            FetchResult::Exposed { response } => {
-                let _ = writeln!(
-                    s,
-                    "  JS sees      {} response, status {}",
-                    response.type_, response.status
-                );
-                for h in &response.headers {
-                    let _ = writeln!(s, "                 {}: {}", h.name_str(), h.value_str());
-                }
-            }
-            FetchResult::NetworkError { error } => {
-                let _ = writeln!(
-                    s,
-                    "  JS sees      TypeError: {} [{}]",
-                    error.js_message(engine),
-                    error.reason.code()
-                );
-                let _ = writeln!(s, "  console      {}", error.console_message(engine));
-            }
-        }
-        for w in &self.outcome.warnings {
-            let _ = writeln!(s, "  warning      {}", w.message);
-        }
+        s.push_str(&crate::explain::render_outcome(&self.outcome, false));
         s
     }
 
