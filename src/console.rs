@@ -118,9 +118,50 @@ fn chromium_acao(value: &str) -> String {
 fn chromium(e: &NetworkError) -> String {
     let v = e.value.clone().unwrap_or_default();
     let d = e.detail.clone().unwrap_or_default();
+    // Measured (Chromium 156, tests/fidelity, docs/fidelity.md): a fetch()
+    // refused before it leaves the renderer is reported by Blink's fetch
+    // manager, not as a CORS error.
+    if e.url == e.initial_url {
+        let scheme = e.url.scheme();
+        match e.reason {
+            Reason::DisallowedByMode => {
+                return format!(
+                    "Fetch API cannot load {}. Request mode is \"same-origin\" but the URL's origin is not same as the request origin {}.",
+                    e.url, e.origin
+                );
+            }
+            Reason::NoCorsRedirectMode => {
+                return format!(
+                    "Fetch API cannot load {}. Request mode is \"no-cors\" but the redirect mode is not \"follow\".",
+                    e.url
+                );
+            }
+            Reason::UnsupportedScheme if scheme == "file" => {
+                return format!("Not allowed to load local resource: {}", e.url);
+            }
+            Reason::UnsupportedScheme => {
+                return format!(
+                    "Fetch API cannot load {}. URL scheme \"{scheme}\" is not supported.",
+                    e.url
+                );
+            }
+            _ => {}
+        }
+    }
+    // Measured (Chromium 156): a redirect to another scheme (but data: and
+    // file:, which fail without a console line) is a CORS error on the new URL.
+    if let (Reason::RedirectUnsupportedScheme, Some(to)) = (e.reason, &e.detail) {
+        if !to.starts_with("data:") && !to.starts_with("file:") {
+            return format!(
+                "Access to fetch at '{to}' (redirected from '{}') from origin '{}' has been blocked by CORS policy: Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app.",
+                e.initial_url, e.origin
+            );
+        }
+    }
     let text = match e.reason {
         Reason::DisallowedByMode => "Cross origin requests are not allowed by request mode.".to_string(),
-        Reason::UnsupportedScheme => "Cross origin requests are only supported for protocol schemes: chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app.".to_string(),
+        // Measured (Chromium 156): the list names chrome-experimental-site-token-provider.
+        Reason::UnsupportedScheme => "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app.".to_string(),
         Reason::MissingAllowOrigin | Reason::PreflightMissingAllowOrigin => {
             "No 'Access-Control-Allow-Origin' header is present on the requested resource.".to_string()
         }
@@ -146,9 +187,8 @@ fn chromium(e: &NetworkError) -> String {
         Reason::HeaderNotAllowed => format!(
             "Request header field {d} is not allowed by Access-Control-Allow-Headers in preflight response."
         ),
-        Reason::RedirectHasCredentials => format!(
-            "Redirect location '{d}' contains a username and password, which is disallowed for cross-origin requests."
-        ),
+        // Measured (Chromium 156): the location is printed empty.
+        Reason::RedirectHasCredentials => "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.".to_string(),
         _ => {
             // Not a CORS error: Chromium logs the failed load and rejects.
             return format!(
@@ -205,9 +245,8 @@ fn firefox(e: &NetworkError) -> String {
             "(Reason: CORS header \u{2018}Access-Control-Allow-Origin\u{2019} does not match \u{2018}{v}\u{2019})."
         ),
         Reason::WildcardOriginWithCredentials | Reason::PreflightWildcardOriginWithCredentials => {
-            return format!(
-                "{PREFIX} \u{2018}{url}\u{2019}. (Reason: Credential is not supported if the CORS header \u{2018}Access-Control-Allow-Origin\u{2019} is \u{2018}*\u{2019})."
-            );
+            // This one quotes the URL.
+            "(Reason: Credential is not supported if the CORS header \u{2018}Access-Control-Allow-Origin\u{2019} is \u{2018}*\u{2019}).".to_string()
         }
         Reason::AllowCredentialsNotTrue | Reason::PreflightAllowCredentialsNotTrue => {
             "(Reason: expected \u{2018}true\u{2019} in CORS header \u{2018}Access-Control-Allow-Credentials\u{2019}).".to_string()
@@ -230,21 +269,46 @@ fn firefox(e: &NetworkError) -> String {
         ),
         Reason::UnsupportedScheme => "(Reason: CORS request not http).".to_string(),
         Reason::RedirectUnsupportedScheme => "(Reason: CORS request not http).".to_string(),
+        // Measured (Firefox 153): a redirect that fails (too many, userinfo,
+        // unparsable location) has no status.
+        Reason::TooManyRedirects | Reason::RedirectHasCredentials | Reason::RedirectInvalidLocation => {
+            "(Reason: CORS request did not succeed). Status code: (null).".to_string()
+        }
         _ => format!("(Reason: CORS request did not succeed). Status code: {status}."),
     };
-    let line = format!("{PREFIX} {url}. {reason}");
-    // Measured (Firefox 153): a refused preflight is followed by a second
-    // line for the request that was never sent.
-    if matches!(
+    let mut line = if matches!(
         e.reason,
-        Reason::MethodNotAllowed | Reason::HeaderNotAllowed
+        Reason::WildcardOriginWithCredentials | Reason::PreflightWildcardOriginWithCredentials
     ) {
-        format!(
-            "{line}\n{PREFIX} {url}. (Reason: CORS request did not succeed). Status code: (null)."
-        )
+        format!("{PREFIX} \u{2018}{url}\u{2019}. {reason}")
     } else {
-        line
+        format!("{PREFIX} {url}. {reason}")
+    };
+    // Measured (Firefox 153, tests/fidelity): a redirected preflight adds a
+    // line for its status.
+    if e.reason == Reason::PreflightRedirect {
+        line.push_str(&format!(
+            "\n{PREFIX} {url}. (Reason: CORS preflight response did not succeed). Status code: {status}."
+        ));
     }
+    // Measured (Firefox 153): every failed preflight, and every redirect
+    // response that fails the CORS check, is followed by a second line for
+    // the request that was never completed.
+    let failed_hop = e.status.is_some_and(crate::exchange::is_redirect_status)
+        && matches!(
+            e.reason,
+            Reason::MissingAllowOrigin
+                | Reason::MultipleAllowOrigin
+                | Reason::AllowOriginMismatch
+                | Reason::WildcardOriginWithCredentials
+                | Reason::AllowCredentialsNotTrue
+        );
+    if e.reason.is_preflight() || failed_hop {
+        line.push_str(&format!(
+            "\n{PREFIX} {url}. (Reason: CORS request did not succeed). Status code: (null)."
+        ));
+    }
+    line
 }
 
 fn webkit(e: &NetworkError) -> String {

@@ -53,9 +53,19 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Untrusted input (headers, case files, oracle lines) must never panic
+// the library: no unwrap, expect, indexing or panic outside tests.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
 )]
 
 pub mod console;

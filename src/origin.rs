@@ -85,16 +85,16 @@ impl Origin {
         if !url.username().is_empty() || url.password().is_some() {
             return Err(err("an origin has no credentials"));
         }
+        if url.cannot_be_a_base() || url.host().is_none() {
+            return Err(err(
+                "an origin needs a scheme and a host, as in https://app.example",
+            ));
+        }
         if url.path() != "/" && !url.path().is_empty()
             || url.query().is_some()
             || url.fragment().is_some()
         {
             return Err(err("an origin has no path, query or fragment"));
-        }
-        if url.cannot_be_a_base() || url.host().is_none() {
-            return Err(err(
-                "an origin needs a scheme and a host, as in https://app.example",
-            ));
         }
         Ok(Origin::of_url(&url))
     }

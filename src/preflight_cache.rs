@@ -127,17 +127,71 @@ pub struct PreflightGrant {
 /// assert!(!cache.lookup(&profile, &q, Time::from_secs(9)).needs_preflight);
 /// assert!(cache.lookup(&profile, &q, Time::from_secs(10)).needs_preflight); // expired exactly at 10 s
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreflightCache {
     entries: BTreeMap<CacheKey, CacheEntry>,
     tick: u64,
     rng: u64,
+    limit: usize,
+}
+
+/// The most URLs a cache holds for a profile that sets no capacity (the
+/// standard's, WebKit's). This is cors-sim's own bound, so that no input
+/// grows memory without limit; no browser was measured near it (WebKitGTK
+/// kept all of 1,100).
+pub const DEFAULT_LIMIT: usize = 65_536;
+
+impl Default for PreflightCache {
+    fn default() -> Self {
+        PreflightCache {
+            entries: BTreeMap::new(),
+            tick: 0,
+            rng: 0,
+            limit: DEFAULT_LIMIT,
+        }
+    }
 }
 
 impl PreflightCache {
     /// An empty cache.
     pub fn new() -> PreflightCache {
         PreflightCache::default()
+    }
+
+    /// An empty cache holding at most `limit` URLs for profiles that set no
+    /// capacity (at least 8). A full cache drops expired entries, then the
+    /// least recently used eighth.
+    pub fn with_limit(limit: usize) -> PreflightCache {
+        PreflightCache {
+            limit: limit.max(8),
+            ..PreflightCache::default()
+        }
+    }
+
+    /// The bound for profiles that set no capacity.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// An estimate of the heap memory the cache holds, in bytes: keys,
+    /// items and names, by their allocated capacity, plus the map's nodes.
+    pub fn heap_bytes(&self) -> usize {
+        let item = std::mem::size_of::<CacheItem>();
+        let node = std::mem::size_of::<CacheKey>() + std::mem::size_of::<CacheEntry>();
+        self.entries
+            .iter()
+            .map(|(k, e)| {
+                node + k.origin.capacity()
+                    + k.url.capacity()
+                    + k.partition.as_ref().map_or(0, String::capacity)
+                    + (e.methods.capacity() + e.headers.capacity()) * item
+                    + e.methods
+                        .iter()
+                        .chain(&e.headers)
+                        .map(|i| i.name.capacity())
+                        .sum::<usize>()
+            })
+            .sum()
     }
 
     /// The key to use for `key` under `profile` and `credentials`.
@@ -277,10 +331,26 @@ impl PreflightCache {
         for h in &grant.headers {
             upsert(&mut entry.headers, h, true);
         }
+        // Entries are many and small: keep no spare capacity.
+        entry.methods.shrink_to_fit();
+        entry.headers.shrink_to_fit();
     }
 
     fn make_room(&mut self, profile: &Profile, now: Time) {
         let Some(cap) = profile.cache_capacity else {
+            if self.entries.len() >= self.limit {
+                self.entries.retain(|_, e| !e.all_expired(now));
+                let keep = self.limit - self.limit / 8;
+                if self.entries.len() > keep {
+                    // Drop the least recently used, down to seven eighths:
+                    // `last_used` ticks are unique, so the cut is exact.
+                    let drop = self.entries.len() - keep;
+                    let mut ticks: Vec<u64> = self.entries.values().map(|e| e.last_used).collect();
+                    let (_, cutoff, _) = ticks.select_nth_unstable(drop - 1);
+                    let cutoff = *cutoff;
+                    self.entries.retain(|_, e| e.last_used > cutoff);
+                }
+            }
             return;
         };
         if self.entries.len() < cap {

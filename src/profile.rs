@@ -244,8 +244,13 @@ pub struct Profile {
     /// decides the reason reported when both fail). Spec and Chromium: CORS
     /// check first (fetch: #cors-preflight-fetch-0 names it first; Chromium
     /// reports a missing `Access-Control-Allow-Origin` on a 404 preflight).
-    /// Firefox and WebKit: status first (`nsCORSListenerProxy.cpp`,
-    /// `CrossOriginAccessControl.cpp`).
+    /// Firefox: CORS check first too (measured, Firefox 153.7.0esr, by the
+    /// fidelity harness, `docs/fidelity.md`: a 404 preflight without
+    /// `Access-Control-Allow-Origin` logs "CORS header
+    /// ‘Access-Control-Allow-Origin’ missing. Status code: 404.", case
+    /// `bad-server-responses/preflight-404-no-options-route`; the reading of
+    /// `nsCORSListenerProxy.cpp` said status first). WebKit: status first
+    /// (`CrossOriginAccessControl.cpp`).
     pub preflight_status_first: bool,
     /// Whether a preflight refused for its methods or headers (after its
     /// CORS check passed) is still stored. WebKit only (measured, W4/K10).
@@ -369,7 +374,6 @@ impl Profile {
             cached_wildcard_matches: false,
             cache_implicit_methods: vec!["GET".into(), "POST".into()],
             clear_on_failure: ClearOnFailure::AnyCorsFailure,
-            preflight_status_first: true,
             safelist: SafelistRules {
                 combine_duplicates: false,
                 total_limit: None,
