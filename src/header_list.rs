@@ -133,17 +133,7 @@ impl HeaderList {
     ///
     /// fetch: #concept-header-list-get
     pub fn get(&self, name: &str) -> Option<Vec<u8>> {
-        let mut out: Option<Vec<u8>> = None;
-        for h in self.lines.iter().filter(|h| h.is(name)) {
-            match &mut out {
-                None => out = Some(h.value.clone()),
-                Some(v) => {
-                    v.extend_from_slice(b", ");
-                    v.extend_from_slice(&h.value);
-                }
-            }
-        }
-        out
+        self.get_bytes(name.as_bytes())
     }
 
     /// [`HeaderList::get`] for a name given as bytes.
