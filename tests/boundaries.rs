@@ -174,7 +174,7 @@ fn safelisted_total_of_1024_is_safe_and_1025_is_not() {
 }
 
 // fetch: #concept-fetch adds Accept: */* when the page set none, and it is in
-// the header list the 1024 rule sums (fetch-cors-rules.md, model note in 1.4).
+// the header list the 1024 rule sums (fetch: #concept-fetch adds it before main fetch runs).
 #[test]
 fn the_added_accept_counts_toward_the_total() {
     // 1021 bytes of Accept-Language + 3 bytes of */* = 1024: safe.

@@ -1,16 +1,16 @@
 //! The browser profiles against what real browsers were measured to do.
 //!
-//! Every expected value comes from the project's reference notes, never from
+//! Every expected value comes from measurements or the engines' sources, never from
 //! running the crate:
-//! - section 11 of `browser-differences.md`: measurements of Chromium 156,
+//! - `docs/measurements.md`: measurements of Chromium 156,
 //!   Firefox 153 ESR and WebKitGTK 2.50.6 (tables M1-M12, W1-W4, K1-K10 and
 //!   the capacity paragraph); it overrides the sourced sections before it;
 //! - for the `Spec` profile, the table's "Fetch standard" column, or for the
-//!   W and K rows the rules of `fetch-cors-rules.md` (rule numbers R-xx);
-//! - section 1 (max-age caps, sourced: too long to measure in real time);
-//! - section 7 of `browser-differences.md` (console templates, verbatim) and
-//!   the JavaScript `TypeError` texts (section 7, `real-browser-harness.md`
-//!   section 4, `webkit-harness.md` section 4).
+//!   W and K rows the rules of `docs/rules.md` (rule numbers R-xx);
+//! - the max-age caps (sourced from the engines, too long to measure in real time);
+//! - the console templates of the engines' sources cited in `src/console.rs`
+//!   and the console and `TypeError` texts measured in real browsers
+//!   (`docs/measurements.md`).
 //!
 //! Multi-step cache scenarios use one `Client` per profile and caller-chosen
 //! times; nothing sleeps.
@@ -226,9 +226,9 @@ fn preflights_per_step(profile: Profile, steps: &[(f64, Request, Server)]) -> Ve
 
 #[test]
 fn m01_duplicate_safelisted_header_lines() {
-    // Row M1 (browser-differences.md section 11). Expected values come from
+    // Row M1 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Chromium on M1).
+    // (docs/measurements.md; WebKit sides with Chromium on M1).
     // Spec: each value alone, plus the 1024-byte total over safelisted values.
     let value = "a".repeat(120);
     // 8 x 120 = 960 bytes: under the total.
@@ -268,9 +268,9 @@ fn m01_duplicate_safelisted_header_lines() {
 
 #[test]
 fn m02_preflight_after_cross_origin_redirect_origin() {
-    // Row M2 (browser-differences.md section 11). Expected values come from
+    // Row M2 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Chromium on M2).
+    // (docs/measurements.md; WebKit sides with Chromium on M2).
     // A PUT to api.example is redirected (307) to other.example, where a new
     // preflight is needed. other.example's preflight names the page origin.
     let server = |r: &WireRequest| -> ServerResponse {
@@ -337,9 +337,9 @@ fn m02_preflight_after_cross_origin_redirect_origin() {
 
 #[test]
 fn m03_redirect_to_userinfo_url_same_origin_or_no_cors() {
-    // Row M3 (browser-differences.md section 11). Expected values come from
+    // Row M3 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Firefox on M3).
+    // (docs/measurements.md; WebKit sides with Firefox on M3).
     // Spec: an error only for cross-origin `cors`-mode redirects.
     let same_origin = |r: &WireRequest| -> ServerResponse {
         if r.url.username().is_empty() {
@@ -391,9 +391,9 @@ fn m03_redirect_to_userinfo_url_same_origin_or_no_cors() {
 
 #[test]
 fn m04_same_unsafe_header_name_twice() {
-    // Row M4 (browser-differences.md section 11). Expected values come from
+    // Row M4 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Chromium on M4).
+    // (docs/measurements.md; WebKit sides with Chromium on M4).
     for profile in each_profile() {
         let e = profile.engine;
         let mut client = Client::new(profile);
@@ -422,9 +422,9 @@ fn m04_same_unsafe_header_name_twice() {
 
 #[test]
 fn m05_preflight_cache_opaque_page_origin() {
-    // Row M5 (browser-differences.md section 11). Expected values come from
+    // Row M5 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Firefox on M5).
+    // (docs/measurements.md; WebKit sides with Firefox on M5).
     // Spec: reuses it (the key is the serialized origin).
     let server = Server::echo().max_age(&["600"]);
     let put = request_from("null", "PUT", &api("/m05"), &[]);
@@ -447,9 +447,9 @@ fn m05_preflight_cache_opaque_page_origin() {
 
 #[test]
 fn m06_actual_response_fails_after_cached_preflight() {
-    // Row M6 (browser-differences.md section 11). Expected values come from
+    // Row M6 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Chromium on M6).
+    // (docs/measurements.md; WebKit sides with Chromium on M6).
     // Spec: cleared (rules R-97).
     let ok = Server::echo().max_age(&["600"]);
     let failing = Server::echo().max_age(&["600"]).no_acao_on_actual();
@@ -482,9 +482,9 @@ fn m06_actual_response_fails_after_cached_preflight() {
 
 #[test]
 fn m07_same_origin_authorization_redirected_cross_origin() {
-    // Row M7 (browser-differences.md section 11). Expected values come from
+    // Row M7 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). WebKit: row W2 (it still lists
+    // (docs/measurements.md). WebKit: row W2 (it still lists
     // `authorization` in the preflight's ACRH). Spec: no preflight.
     let server = |r: &WireRequest| -> ServerResponse {
         if r.url.host_str() == Some("app.example") {
@@ -533,9 +533,9 @@ fn m07_same_origin_authorization_redirected_cross_origin() {
 
 #[test]
 fn m08_max_age_abc() {
-    // Row M8 (browser-differences.md section 11). Expected values come from
+    // Row M8 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Chromium on M8).
+    // (docs/measurements.md; WebKit sides with Chromium on M8).
     // Spec: a value that fails to parse counts like an absent one (5 s).
     let server = Server::echo().max_age(&["abc"]);
     let put = request("PUT", &api("/m08"), &[]);
@@ -556,9 +556,9 @@ fn m08_max_age_abc() {
 
 #[test]
 fn m09_no_cors_post_redirected_from_page_origin() {
-    // Row M9 (browser-differences.md section 11). Expected values come from
+    // Row M9 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Firefox on M9).
+    // (docs/measurements.md; WebKit sides with Firefox on M9).
     // Spec: the table's "Fetch standard" column says `null`, but the text of
     // fetch.bs (commit 586cd2a) gives the page origin: redirect-taint only
     // taints a hop whose previous URL is not same origin with the request's
@@ -602,9 +602,9 @@ fn m09_no_cors_post_redirected_from_page_origin() {
 
 #[test]
 fn m10_wildcard_allow_lists_cached() {
-    // Row M10 (browser-differences.md section 11). Expected values come from
+    // Row M10 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Chromium on M10).
+    // (docs/measurements.md; WebKit sides with Chromium on M10).
     // Spec: cached, `*` matches.
     let server = Server::echo()
         .methods(Allow::Value("*"))
@@ -636,9 +636,9 @@ fn m10_wildcard_allow_lists_cached() {
 
 #[test]
 fn m11_wildcard_allow_headers_and_authorization() {
-    // Row M11 (browser-differences.md section 11). Expected values come from
+    // Row M11 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Chromium on M11).
+    // (docs/measurements.md; WebKit sides with Chromium on M11).
     // Spec: rejected, `Authorization` must be named explicitly.
     let server = Server::echo().headers(Allow::Value("*"));
     for profile in each_profile() {
@@ -662,9 +662,9 @@ fn m11_wildcard_allow_headers_and_authorization() {
 
 #[test]
 fn m12_wildcard_allow_headers_and_authorization_with_credentials() {
-    // Row M12 (browser-differences.md section 11). Expected values come from
+    // Row M12 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes; WebKit sides with Chromium on M12).
+    // (docs/measurements.md; WebKit sides with Chromium on M12).
     // Spec: rejected.
     let server = Server::echo().headers(Allow::Value("*"));
     for profile in each_profile() {
@@ -693,10 +693,10 @@ fn m12_wildcard_allow_headers_and_authorization_with_credentials() {
 
 #[test]
 fn w01_method_changing_redirect_keeps_origin() {
-    // Row W1 (browser-differences.md section 11). Expected values come from
+    // Row W1 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: a GET that is same-origin
-    // or no-cors carries no `Origin` (fetch-cors-rules.md section 8, R-130).
+    // (docs/measurements.md). Spec: a GET that is same-origin
+    // or no-cors carries no `Origin` (docs/rules.md, R-130).
     struct Case {
         origin: &'static str,
         method: &'static str,
@@ -785,9 +785,9 @@ fn w01_method_changing_redirect_keeps_origin() {
 
 #[test]
 fn w02_authorization_redirected_to_another_origin() {
-    // Row W2 (browser-differences.md section 11). Expected values come from
+    // Row W2 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: `Authorization` is removed
+    // (docs/measurements.md). Spec: `Authorization` is removed
     // on a cross-origin hop (R-116) and the preflight decision is made again
     // (R-121): no preflight for it.
     let server = |r: &WireRequest| -> ServerResponse {
@@ -837,9 +837,9 @@ fn w02_authorization_redirected_to_another_origin() {
 
 #[test]
 fn w03_delete_redirected_cross_origin_by_307_308() {
-    // Row W3 (browser-differences.md section 11). Expected values come from
+    // Row W3 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: 307/308 keep the method (R-114).
+    // (docs/measurements.md). Spec: 307/308 keep the method (R-114).
     for status in [307, 308] {
         let server = move |r: &WireRequest| -> ServerResponse {
             if r.url.host_str() == Some("api.example") && !r.is_preflight() {
@@ -874,9 +874,9 @@ fn w03_delete_redirected_cross_origin_by_307_308() {
 
 #[test]
 fn w04_refused_preflight_header_entry_reused() {
-    // Row W4 (browser-differences.md section 11). Expected values come from
+    // Row W4 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: a failed preflight clears
+    // (docs/measurements.md). Spec: a failed preflight clears
     // the entries (R-97), so the next request preflights again.
     let refusing = Server::echo()
         .methods(Allow::Absent)
@@ -915,9 +915,9 @@ fn w04_refused_preflight_header_entry_reused() {
 
 #[test]
 fn k01_second_preflight_replaces_or_merges() {
-    // Row K1 (browser-differences.md section 11). Expected values come from
+    // Row K1 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: union with per-item
+    // (docs/measurements.md). Spec: union with per-item
     // max-age (R-98).
     let short = Server::echo().max_age(&["10"]);
     let long = Server::echo().max_age(&["600"]);
@@ -955,10 +955,10 @@ fn k01_second_preflight_replaces_or_merges() {
 
 #[test]
 fn k02_second_preflight_with_max_age_zero() {
-    // Row K2 (browser-differences.md section 11). Expected values come from
+    // Row K2 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: the update only touches the
-    // items listed (fetch-cors-rules.md 3.2 step 9), so PUT stays.
+    // (docs/measurements.md). Spec: the update only touches the
+    // items listed (fetch: #cors-preflight-fetch-0, the cache-update steps), so PUT stays.
     let url = api("/k02");
     let steps = [
         (
@@ -993,9 +993,9 @@ fn k02_second_preflight_with_max_age_zero() {
 
 #[test]
 fn k03_actual_response_fails_cors_check() {
-    // Row K3 (browser-differences.md section 11). Expected values come from
+    // Row K3 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: entries are cleared only by a
+    // (docs/measurements.md). Spec: entries are cleared only by a
     // network error in the preflight branch (R-97, section 2.3 step 6), so a
     // failed simple GET keeps them and a failed preflighted PUT clears them.
     let ok = Server::echo().max_age(&["600"]);
@@ -1065,10 +1065,10 @@ fn k03_actual_response_fails_cors_check() {
 
 #[test]
 fn k04_opaque_page_origin() {
-    // Row K4 (browser-differences.md section 11). Expected values come from
+    // Row K4 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: reuses (the cache key holds
-    // the byte-serialized origin, `null` included; fetch-cors-rules.md 4.1).
+    // (docs/measurements.md). Spec: reuses (the cache key holds
+    // the byte-serialized origin, `null` included; fetch: #concept-cache-create-entry).
     let server = Server::echo().max_age(&["600"]);
     let url = api("/k04");
     let steps = [
@@ -1104,9 +1104,9 @@ fn k04_opaque_page_origin() {
 
 #[test]
 fn k05_max_age_unparsable_values() {
-    // Row K5 (browser-differences.md section 11). Expected values come from
+    // Row K5 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: parse failure, so 5 s
+    // (docs/measurements.md). Spec: parse failure, so 5 s
     // (R-85, R-86).
     const VALUES: [&[&str]; 6] = [
         &["abc"],
@@ -1143,9 +1143,9 @@ fn k05_max_age_unparsable_values() {
 
 #[test]
 fn k05b_max_age_plus_ten() {
-    // Row K5b (browser-differences.md section 11). Expected values come from
+    // Row K5b (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: `+10` fails delta-seconds,
+    // (docs/measurements.md). Spec: `+10` fails delta-seconds,
     // so 5 s (section 1.1, R-85).
     let server = Server::echo().max_age(&["+10"]);
     let put = request("PUT", &api("/k05b"), &[]);
@@ -1172,9 +1172,9 @@ fn k05b_max_age_plus_ten() {
 
 #[test]
 fn k05c_max_age_beyond_64_bits() {
-    // Row K5c (browser-differences.md section 11). Expected values come from
+    // Row K5c (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: a value too large to
+    // (docs/measurements.md). Spec: a value too large to
     // represent is valid, 2^31 (R-89): cached.
     let server = Server::echo().max_age(&["99999999999999999999"]);
     let put = request("PUT", &api("/k05c"), &[]);
@@ -1192,10 +1192,10 @@ fn k05c_max_age_beyond_64_bits() {
 
 #[test]
 fn k06_wildcards_from_the_cache() {
-    // Row K6 (browser-differences.md section 11). Expected values come from
+    // Row K6 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: `*` entries match requests
-    // without credentials (fetch-cors-rules.md 4.2).
+    // (docs/measurements.md). Spec: `*` entries match requests
+    // without credentials (fetch: #concept-cache-match).
     let server = Server::echo()
         .methods(Allow::Value("PUT, *"))
         .headers(Allow::Value("X-A, *"))
@@ -1234,9 +1234,9 @@ fn k06_wildcards_from_the_cache() {
 
 #[test]
 fn k07_wildcard_cache_entry_and_authorization() {
-    // Row K7 (browser-differences.md section 11). Expected values come from
+    // Row K7 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: a `*` header entry never
+    // (docs/measurements.md). Spec: a `*` header entry never
     // satisfies `Authorization` (R-95).
     let wildcard = Server::echo().headers(Allow::Value("*")).max_age(&["600"]);
     // The second preflight fails, so it stores nothing: what is left is what
@@ -1282,9 +1282,9 @@ fn k07_wildcard_cache_entry_and_authorization() {
 
 #[test]
 fn k08_credentialed_entry_then_uncredentialed_request() {
-    // Row K8 (browser-differences.md section 11). Expected values come from
+    // Row K8 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: an entry made with
+    // (docs/measurements.md). Spec: an entry made with
     // credentials serves requests without (R-92).
     let server = Server::echo().max_age(&["600"]);
     let url = api("/k08");
@@ -1313,9 +1313,9 @@ fn k08_credentialed_entry_then_uncredentialed_request() {
 
 #[test]
 fn k09_head_after_cached_put_and_header() {
-    // Row K9 (browser-differences.md section 11). Expected values come from
+    // Row K9 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: HEAD is safelisted and needs
+    // (docs/measurements.md). Spec: HEAD is safelisted and needs
     // no method entry; the header entry matches (section 2.4).
     let server = Server::echo().max_age(&["600"]);
     let url = api("/k09");
@@ -1336,9 +1336,9 @@ fn k09_head_after_cached_put_and_header() {
 
 #[test]
 fn k10_refused_preflight_stored() {
-    // Row K10 (browser-differences.md section 11). Expected values come from
+    // Row K10 (docs/measurements.md). Expected values come from
     // measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK 2.50.6
-    // (section 11 of the reference notes). Spec: a failed preflight stores
+    // (docs/measurements.md). Spec: a failed preflight stores
     // nothing and clears the URL's entries (R-97).
     let refuse_header = Server::echo()
         .methods(Allow::Value("PUT"))
@@ -1406,9 +1406,9 @@ fn k10_refused_preflight_stored() {
 
 #[test]
 fn k_all_engines_agree_on_default_zero_negative_and_fragments() {
-    // The paragraph before table K (browser-differences.md section 11).
+    // The paragraph before table K (docs/measurements.md).
     // Expected values come from measurements of Chromium 156 / Firefox 153
-    // ESR / WebKitGTK 2.50.6 (section 11 of the reference notes): default
+    // ESR / WebKitGTK 2.50.6 (docs/measurements.md): default
     // 5 s, Max-Age 1-4 expire on time, 0 or negative never reused, a
     // different fragment is a different entry. Spec: 5 s default (R-84), 0
     // expires at once (R-87), but `-1` is a parse failure and so 5 s (R-85).
@@ -1444,7 +1444,7 @@ fn k_all_engines_agree_on_default_zero_negative_and_fragments() {
             "{e}: -1"
         );
         if e != Engine::Spec {
-            // The standard leaves fragment handling open (fetch-cors-rules.md 4.1).
+            // The standard leaves fragment handling open (fetch: #concept-cache-create-entry).
             let server = Server::echo().max_age(&["600"]);
             let steps = [
                 (
@@ -1481,7 +1481,7 @@ fn k_all_engines_agree_on_default_zero_negative_and_fragments() {
 #[test]
 fn max_age_caps_per_profile() {
     // Max-age caps: Spec none, Chromium 7200 s, Firefox 86400 s, WebKit 600 s
-    // (browser-differences.md sections 1.1, 1.5, summary row 2; too long to
+    // (the engines' sources cited on `Profile::max_age_cap`; too long to
     // measure in real time, so sourced values, as section 11 says).
     // `Access-Control-Max-Age: 86400`, then one repeat per fresh client.
     let put = request("PUT", &api("/caps/86400"), &[]);
@@ -1591,9 +1591,9 @@ fn cap_urls(range: std::ops::Range<usize>) -> Vec<String> {
 
 #[test]
 fn capacity_150_urls() {
-    // Capacity paragraph (browser-differences.md section 11). Expected values
+    // Capacity paragraph (docs/measurements.md). Expected values
     // come from measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK
-    // 2.50.6 (section 11 of the reference notes): Firefox keeps exactly the
+    // 2.50.6 (docs/measurements.md): Firefox keeps exactly the
     // last 100 of 150 (LRU); the others keep all 150 (Chromium's limit is
     // about 1,024; Spec and WebKit have none).
     for profile in each_profile() {
@@ -1625,9 +1625,9 @@ fn capacity_150_urls() {
 
 #[test]
 fn capacity_firefox_lru_touching_keeps_first() {
-    // Capacity paragraph (browser-differences.md section 11). Expected values
+    // Capacity paragraph (docs/measurements.md). Expected values
     // come from measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK
-    // 2.50.6 (section 11 of the reference notes): in Firefox, touching the
+    // 2.50.6 (docs/measurements.md): in Firefox, touching the
     // first URL every 10 inserts kept it; nobody evicts it.
     for profile in each_profile() {
         let e = profile.engine;
@@ -1650,9 +1650,9 @@ fn capacity_firefox_lru_touching_keeps_first() {
 
 #[test]
 fn capacity_1100_urls() {
-    // Capacity paragraph (browser-differences.md section 11). Expected values
+    // Capacity paragraph (docs/measurements.md). Expected values
     // come from measurements of Chromium 156 / Firefox 153 ESR / WebKitGTK
-    // 2.50.6 (section 11 of the reference notes): Chromium keeps about 1,024
+    // 2.50.6 (docs/measurements.md): Chromium keeps about 1,024
     // and drops 10 at a time at random (1,020 of 1,100 survived); Firefox
     // keeps 100 (the last ones, LRU); WebKit and Spec keep all 1,100.
     for profile in each_profile() {
@@ -1682,7 +1682,7 @@ fn capacity_1100_urls() {
 
 // The section 7 templates end these lines with "If an opaque response serves
 // your needs…" sentences; Chromium 156 was measured without them
-// (real-browser-harness.md, section 5): the missing-header line ends at
+// (docs/measurements.md, console messages): the missing-header line ends at
 // "…on the requested resource." and the value errors end with "Have the
 // server send the header with a valid value." The measurement wins.
 const CR_FETCH_MISSING: &str = "";
@@ -1704,7 +1704,7 @@ fn firefox_line(url: &str, reason: &str) -> String {
 }
 
 /// Firefox after a refused preflight: the reason line, then (measured,
-/// real-browser-harness.md section 5) a second line for the request that
+/// docs/measurements.md (console messages)) a second line for the request that
 /// was never sent, with status `(null)`.
 fn firefox_refused(url: &str, reason: &str) -> String {
     format!(
@@ -2093,7 +2093,7 @@ fn console_invalid_allow_methods() {
     // Section 7 templates: kInvalidAllowMethodsPreflightResponse (no
     // preflight prefix: not a kPreflight* value), CORSInvalidAllowMethod
     // (%2$S = the bad token), WebKit "has an invalid value: <value>" (the
-    // whole header value, as measured: webkit-harness.md section 4).
+    // whole header value, as measured: docs/measurements.md).
     let url = api("/console/acam");
     check_console(
         request("PATCH", &url, &[]),
@@ -2117,7 +2117,7 @@ fn console_invalid_allow_methods() {
 #[test]
 fn console_invalid_allow_methods_webkit_whole_value() {
     // Section 7.3 template "Header Access-Control-Allow-Methods has an invalid
-    // value: <value>", as measured on WebKitGTK 2.50.6 (webkit-harness.md
+    // value: <value>", as measured on WebKitGTK 2.50.6 (docs/measurements.md
     // section 4: "... has an invalid value: PATCH, (bad)").
     let url = api("/console/acam-webkit");
     check_console(
@@ -2163,7 +2163,7 @@ fn console_invalid_allow_headers() {
 #[test]
 fn console_invalid_allow_headers_webkit_whole_value() {
     // Section 7.3 template "Header Access-Control-Allow-Headers has an invalid
-    // value: <value>", as measured on WebKitGTK 2.50.6 (webkit-harness.md
+    // value: <value>", as measured on WebKitGTK 2.50.6 (docs/measurements.md
     // section 4: "... has an invalid value: x-custom, bad header").
     let url = api("/console/acah-webkit");
     check_console(
@@ -2244,7 +2244,7 @@ fn console_header_not_allowed_webkit_keeps_case() {
 
 #[test]
 fn console_disallowed_by_mode() {
-    // Section 7.1 template kDisallowedByMode; WebKit measured (webkit-harness.md
+    // Chromium's cors_error_string.cc template kDisallowedByMode; WebKit measured (docs/measurements.md
     // section 4): mode same-origin to a cross-origin URL prints only
     // "Fetch API cannot load <url>.". Firefox: no template in the notes.
     let url = api("/console/mode");
@@ -2264,7 +2264,7 @@ fn console_disallowed_by_mode() {
 #[test]
 fn console_redirected_then_mismatch() {
     // Section 7.1 assembly with "(redirected from '<initial_url>') " and the
-    // page origin, as measured in real-browser-harness.md section 5; Firefox
+    // page origin, as measured in docs/measurements.md (console messages); Firefox
     // names the final URL and the ACAO value.
     let start = api("/console/redirect");
     let end = other("/console/redirect-end");
@@ -2298,7 +2298,7 @@ type BoxedServer = Box<dyn Fn(&WireRequest) -> ServerResponse>;
 
 #[test]
 fn js_type_error_messages() {
-    // Section 7.1 (end), real-browser-harness.md section 4, webkit-harness.md
+    // Chromium's sources and docs/measurements.md
     // section 4: every CORS failure rejects with "Failed to fetch" (Chromium),
     // "NetworkError when attempting to fetch resource." (Firefox) and
     // "Load failed" (WebKit).
@@ -2345,7 +2345,7 @@ fn js_type_error_messages() {
 
 #[test]
 fn js_type_error_webkit_no_cors_method() {
-    // webkit-harness.md section 4 (measured on WebKitGTK 2.50.6): the one
+    // docs/measurements.md (measured on WebKitGTK 2.50.6): the one
     // exception to "Load failed" is the Request constructor's
     // "TypeError: Method must be GET, POST or HEAD in no-cors mode.".
     let mut client = Client::new(Profile::webkit());

@@ -1,5 +1,5 @@
 //! The decision checklist R-01 … R-136 (section 9 of
-//! `/work/shared/reference/fetch-cors-rules.md`, a paraphrase of the WHATWG
+//! `docs/rules.md`, a paraphrase of the WHATWG
 //! Fetch standard, fetch.bs 586cd2a), one or more tests per rule.
 //!
 //! Every expected value comes from that rules document (and so from the
@@ -7,7 +7,7 @@
 //! standard, the test keeps the standard's expectation and is marked
 //! `#[ignore = "BUG: ..."]`.
 //!
-//! Conventions (as in the rules file): A = https://a.test is the page's
+//! Conventions (as in docs/rules.md): A = https://a.test is the page's
 //! origin, B = https://b.test, C = https://c.test; a request is a `fetch()`
 //! (unsafe-request flag set), mode `cors`, credentials `same-origin`,
 //! redirect `follow`, to B, run by a `Client` with `Profile::spec()`.
@@ -261,7 +261,7 @@ fn preflights_at(client: &mut Client, r: Request, secs: u64, pre: &[(&str, &str)
 
 #[test]
 fn r001_only_uppercase_get_head_post_are_safelisted_methods() {
-    // R-01 [#cors-safelisted-method]; expected: Fetch standard (rules file §1.1, §9).
+    // R-01 [#cors-safelisted-method]; expected: Fetch standard (docs/rules.md).
     for m in ["GET", "HEAD", "POST"] {
         assert!(is_cors_safelisted_method(m.as_bytes()), "{m}");
     }
@@ -288,7 +288,7 @@ fn r001_only_uppercase_get_head_post_are_safelisted_methods() {
 
 #[test]
 fn r002_connect_trace_track_in_any_case_are_forbidden_and_fetch_throws() {
-    // R-02 [#forbidden-method]; expected: Fetch standard (rules file §1.1, §2.1).
+    // R-02 [#forbidden-method]; expected: Fetch standard (docs/rules.md).
     for m in ["CONNECT", "TRACE", "TRACK", "connect", "tRaCe", "track"] {
         assert!(is_forbidden_method(m.as_bytes()), "{m}");
         let o = run(request(m, &url_b("/x")), permissive);
@@ -301,7 +301,7 @@ fn r002_connect_trace_track_in_any_case_are_forbidden_and_fetch_throws() {
 
 #[test]
 fn r003_normalization_uppercases_only_the_six_methods() {
-    // R-03 [#concept-method-normalize]; expected: Fetch standard (rules file §1.1).
+    // R-03 [#concept-method-normalize]; expected: Fetch standard (docs/rules.md).
     for (input, out) in [
         ("post", "POST"),
         ("delete", "DELETE"),
@@ -332,7 +332,7 @@ fn r003_normalization_uppercases_only_the_six_methods() {
 
 #[test]
 fn r004_patch_is_not_normalized() {
-    // R-04 [#concept-method-normalize]; expected: Fetch standard (rules file §1.1, §3.1).
+    // R-04 [#concept-method-normalize]; expected: Fetch standard (docs/rules.md).
     let o = run(
         request("patch", &url_b("/p")),
         server(
@@ -351,7 +351,7 @@ fn r004_patch_is_not_normalized() {
 
 #[test]
 fn r005_a_method_that_is_not_a_token_throws() {
-    // R-05 [#concept-method]; expected: Fetch standard (rules file §1.1).
+    // R-05 [#concept-method]; expected: Fetch standard (docs/rules.md).
     for m in ["", "GE T", "GET,", "G(ET", " GET"] {
         assert!(!is_method(m.as_bytes()), "{m:?}");
         let o = run(request(m, &url_b("/x")), permissive);
@@ -362,7 +362,7 @@ fn r005_a_method_that_is_not_a_token_throws() {
 
 #[test]
 fn r006_put_needs_a_preflight_without_extra_headers() {
-    // R-06 [#main-fetch]; expected: Fetch standard (rules file §2.3 step 6).
+    // R-06 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(request("PUT", &url_b("/put")), permissive);
     assert_eq!(o.preflight_count(), 1);
     let s = o.server_received();
@@ -376,7 +376,7 @@ fn r006_put_needs_a_preflight_without_extra_headers() {
 
 #[test]
 fn r007_lowercase_post_is_normalized_and_needs_no_preflight() {
-    // R-07 [#concept-method-normalize]; expected: Fetch standard (rules file §1.1, §2.3).
+    // R-07 [#concept-method-normalize]; expected: Fetch standard (docs/rules.md).
     let r = request("post", &url_b("/form"))
         .header("Content-Type", "text/plain")
         .unwrap()
@@ -395,7 +395,7 @@ fn r007_lowercase_post_is_normalized_and_needs_no_preflight() {
 
 #[test]
 fn r008_values_over_128_bytes_are_not_safelisted() {
-    // R-08 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3 step 1).
+    // R-08 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     let v128 = rep('a', 128);
     let v129 = rep('a', 129);
     assert!(safelisted("Accept", v128.as_bytes()));
@@ -412,7 +412,7 @@ fn r008_values_over_128_bytes_are_not_safelisted() {
 #[test]
 fn r009_accept_with_an_unsafe_byte_is_not_safelisted() {
     // R-09 [#cors-safelisted-request-header], [#cors-unsafe-request-header-byte];
-    // expected: Fetch standard (rules file §1.3).
+    // expected: Fetch standard (docs/rules.md).
     for b in [
         b'"', b'(', b')', b':', b'<', b'>', b'?', b'@', b'[', b'\\', b']', b'{', b'}', 0x7F, 0x01,
         0x1F, 0x08,
@@ -436,7 +436,7 @@ fn r009_accept_with_an_unsafe_byte_is_not_safelisted() {
 
 #[test]
 fn r010_a_typical_accept_value_is_safelisted() {
-    // R-10 [#cors-unsafe-request-header-byte]; expected: Fetch standard (rules file §1.3).
+    // R-10 [#cors-unsafe-request-header-byte]; expected: Fetch standard (docs/rules.md).
     let v = "text/html, */*;q=0.8";
     assert!(safelisted("Accept", v.as_bytes()));
     let r = request("GET", &url_b("/a")).header("Accept", v).unwrap();
@@ -450,7 +450,7 @@ fn r010_a_typical_accept_value_is_safelisted() {
 
 #[test]
 fn r011_language_headers_allow_only_a_small_byte_set() {
-    // R-11 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3).
+    // R-11 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     for name in ["Accept-Language", "Content-Language"] {
         for ok in ["en-US", "en-US,en;q=0.9", "de *", "", "1.2=3"] {
             assert!(safelisted(name, ok.as_bytes()), "{name}: {ok:?}");
@@ -482,7 +482,7 @@ fn r011_language_headers_allow_only_a_small_byte_set() {
 
 #[test]
 fn r012_content_language_at_sign_or_control_byte_is_not_safelisted() {
-    // R-12 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3).
+    // R-12 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     assert!(!safelisted("Content-Language", b"@"));
     assert!(!safelisted("Content-Language", b"en\x01"));
     assert_eq!(
@@ -497,7 +497,7 @@ fn r012_content_language_at_sign_or_control_byte_is_not_safelisted() {
 
 #[test]
 fn r013_the_three_content_types_are_safelisted_in_any_case() {
-    // R-13 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3).
+    // R-13 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     for v in [
         "text/plain",
         "application/x-www-form-urlencoded",
@@ -513,7 +513,7 @@ fn r013_the_three_content_types_are_safelisted_in_any_case() {
 
 #[test]
 fn r014_content_type_parameters_are_ignored() {
-    // R-14 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3).
+    // R-14 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     for v in [
         "text/plain;charset=utf-8",
         "TEXT/PLAIN; charset=UTF-8",
@@ -527,7 +527,7 @@ fn r014_content_type_parameters_are_ignored() {
 
 #[test]
 fn r015_application_json_needs_a_preflight() {
-    // R-15 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3).
+    // R-15 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     assert!(!safelisted("Content-Type", b"application/json"));
     assert_eq!(
         preflight_for(&[("Content-Type", "application/json")]).as_deref(),
@@ -537,7 +537,7 @@ fn r015_application_json_needs_a_preflight() {
 
 #[test]
 fn r016_content_type_with_a_quote_is_not_safelisted() {
-    // R-16 [#cors-unsafe-request-header-byte]; expected: Fetch standard (rules file §1.3).
+    // R-16 [#cors-unsafe-request-header-byte]; expected: Fetch standard (docs/rules.md).
     for v in [
         "text/plain; a=\"b\"",
         "text/plain; boundary=\"x\"",
@@ -560,7 +560,7 @@ fn r016_content_type_with_a_quote_is_not_safelisted() {
 
 #[test]
 fn r017_content_type_mime_parse_failures_are_not_safelisted() {
-    // R-17 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3, WPT list).
+    // R-17 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     for v in [
         &b"text/plain,"[..],
         b"text/plain, text/plain",
@@ -584,7 +584,7 @@ fn r017_content_type_mime_parse_failures_are_not_safelisted() {
 
 #[test]
 fn r018_two_content_type_entries_are_judged_one_by_one() {
-    // R-18 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3 note).
+    // R-18 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     assert_eq!(
         unsafe_names(&[
             ("Content-Type", "application/json"),
@@ -619,7 +619,7 @@ fn r018_two_content_type_entries_are_judged_one_by_one() {
 
 #[test]
 fn r019_application_www_form_urlencoded_without_x_is_not_safelisted() {
-    // R-19 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3).
+    // R-19 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     assert!(!safelisted(
         "Content-Type",
         b"application/www-form-urlencoded"
@@ -632,14 +632,14 @@ fn r019_application_www_form_urlencoded_without_x_is_not_safelisted() {
 
 #[test]
 fn r020_text_plain_with_an_empty_parameter_is_safelisted() {
-    // R-20 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3, WPT).
+    // R-20 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     assert!(safelisted("Content-Type", b"text/plain;"));
     assert_eq!(preflight_for(&[("Content-Type", "text/plain;")]), None);
 }
 
 #[test]
 fn r021_single_bytes_ranges_with_a_start_are_safelisted() {
-    // R-21 [#simple-range-header-value]; expected: Fetch standard (rules file §1.3).
+    // R-21 [#simple-range-header-value]; expected: Fetch standard (docs/rules.md).
     for v in [
         "bytes=0-499",
         "bytes=200-",
@@ -660,7 +660,7 @@ fn r021_single_bytes_ranges_with_a_start_are_safelisted() {
 
 #[test]
 fn r022_a_suffix_range_is_not_safelisted() {
-    // R-22 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3).
+    // R-22 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     assert!(!safelisted("Range", b"bytes=-500"));
     assert_eq!(
         preflight_for(&[("Range", "bytes=-500")]).as_deref(),
@@ -670,7 +670,7 @@ fn r022_a_suffix_range_is_not_safelisted() {
 
 #[test]
 fn r023_a_multi_range_is_not_safelisted() {
-    // R-23 [#simple-range-header-value]; expected: Fetch standard (rules file §1.3).
+    // R-23 [#simple-range-header-value]; expected: Fetch standard (docs/rules.md).
     assert!(!safelisted("Range", b"bytes=0-1,3-4"));
     assert_eq!(
         preflight_for(&[("Range", "bytes=0-1,3-4")]).as_deref(),
@@ -680,7 +680,7 @@ fn r023_a_multi_range_is_not_safelisted() {
 
 #[test]
 fn r024_a_range_whose_start_exceeds_its_end_is_not_safelisted() {
-    // R-24 [#simple-range-header-value]; expected: Fetch standard (rules file §1.3).
+    // R-24 [#simple-range-header-value]; expected: Fetch standard (docs/rules.md).
     assert!(!safelisted("Range", b"bytes=200-100"));
     assert!(!safelisted("Range", b"bytes=500-499"));
     assert_eq!(
@@ -691,7 +691,7 @@ fn r024_a_range_whose_start_exceeds_its_end_is_not_safelisted() {
 
 #[test]
 fn r025_malformed_ranges_are_not_safelisted() {
-    // R-25 [#simple-range-header-value]; expected: Fetch standard (rules file §1.3, WPT list).
+    // R-25 [#simple-range-header-value]; expected: Fetch standard (docs/rules.md).
     for v in [
         "bytes = 0-1",
         "bytes=0 -1",
@@ -721,7 +721,7 @@ fn r025_malformed_ranges_are_not_safelisted() {
 
 #[test]
 fn r026_a_129_byte_range_is_not_safelisted() {
-    // R-26 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3, WPT case).
+    // R-26 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     let v129 = format!("bytes=1{}-2{}", rep('0', 60), rep('0', 60));
     assert_eq!(v129.len(), 129);
     assert!(!safelisted("Range", v129.as_bytes()));
@@ -736,7 +736,7 @@ fn r026_a_129_byte_range_is_not_safelisted() {
 
 #[test]
 fn r027_other_header_names_are_not_safelisted() {
-    // R-27 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3).
+    // R-27 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     for name in [
         "X-Foo",
         "Last-Event-ID",
@@ -755,7 +755,7 @@ fn r027_other_header_names_are_not_safelisted() {
 
 #[test]
 fn r028_safelist_name_matching_is_case_insensitive() {
-    // R-28 [#cors-safelisted-request-header]; expected: Fetch standard (rules file §1.3 step 2).
+    // R-28 [#cors-safelisted-request-header]; expected: Fetch standard (docs/rules.md).
     assert!(safelisted("CONTENT-TYPE", b"text/plain"));
     assert!(safelisted("aCcEpT-lAnGuAgE", b"en"));
     assert!(safelisted("RANGE", b"bytes=0-1"));
@@ -768,7 +768,7 @@ fn r028_safelist_name_matching_is_case_insensitive() {
 
 #[test]
 fn r029_unsafe_names_are_lowercased_deduplicated_and_byte_sorted() {
-    // R-29 [#cors-unsafe-request-header-names]; expected: Fetch standard (rules file §1.2, §1.4).
+    // R-29 [#cors-unsafe-request-header-names]; expected: Fetch standard (docs/rules.md).
     let h = [
         ("X-B", "1"),
         ("x-a", "2"),
@@ -782,7 +782,7 @@ fn r029_unsafe_names_are_lowercased_deduplicated_and_byte_sorted() {
 
 #[test]
 fn r030_safelisted_values_totalling_1024_bytes_stay_safe() {
-    // R-30 [#cors-unsafe-request-header-names]; expected: Fetch standard (rules file §1.4).
+    // R-30 [#cors-unsafe-request-header-names]; expected: Fetch standard (docs/rules.md).
     let v = rep('a', 128);
     let mut h = vec![("Accept", v.clone())];
     for _ in 0..7 {
@@ -796,7 +796,7 @@ fn r030_safelisted_values_totalling_1024_bytes_stay_safe() {
 #[test]
 fn r030_the_ua_added_accept_counts_toward_1024() {
     // R-30 [#cors-unsafe-request-header-names], [#concept-fetch]; expected: Fetch standard
-    // (rules file §1.4 model note: the `Accept: */*` fetch() adds is in the header list).
+    // (docs/rules.md) adds is in the header list).
     let v = rep('a', 128);
     // 7 × 128 + 125 + 3 (Accept: */*) = 1024: no preflight.
     let mut h = vec![("Accept-Language", v.clone()); 7];
@@ -810,7 +810,7 @@ fn r030_the_ua_added_accept_counts_toward_1024() {
 
 #[test]
 fn r031_safelisted_values_over_1024_bytes_make_every_safelisted_name_unsafe() {
-    // R-31 [#cors-unsafe-request-header-names]; expected: Fetch standard (rules file §1.4 step 3).
+    // R-31 [#cors-unsafe-request-header-names]; expected: Fetch standard (docs/rules.md).
     let v = rep('a', 128);
     let mut h = vec![("Accept", v.clone())];
     for _ in 0..7 {
@@ -830,7 +830,7 @@ fn r031_safelisted_values_over_1024_bytes_make_every_safelisted_name_unsafe() {
 
 #[test]
 fn r032_unsafe_header_values_do_not_count_toward_1024() {
-    // R-32 [#cors-unsafe-request-header-names]; expected: Fetch standard (rules file §1.4).
+    // R-32 [#cors-unsafe-request-header-names]; expected: Fetch standard (docs/rules.md).
     let v = rep('a', 128);
     let mut h = vec![("Accept", v.clone())];
     for _ in 0..7 {
@@ -843,7 +843,7 @@ fn r032_unsafe_header_values_do_not_count_toward_1024() {
 
 #[test]
 fn r033_duplicate_safelisted_headers_each_count_but_appear_once() {
-    // R-33 [#cors-unsafe-request-header-names]; expected: Fetch standard (rules file §1.4).
+    // R-33 [#cors-unsafe-request-header-names]; expected: Fetch standard (docs/rules.md).
     // 1 + 8 × 128 = 1025 only because every duplicate counts.
     let mut h = vec![("Accept", "a".to_string())];
     for _ in 0..8 {
@@ -860,7 +860,7 @@ fn r033_duplicate_safelisted_headers_each_count_but_appear_once() {
 
 #[test]
 fn r034_the_no_cors_guard_applies_only_the_128_byte_rule() {
-    // R-34 [#concept-headers-append]; expected: Fetch standard (rules file §1.4, §1.6).
+    // R-34 [#concept-headers-append]; expected: Fetch standard (docs/rules.md).
     let v = rep('a', 128);
     let ct = format!("text/plain;a={}", rep('b', 115));
     assert_eq!(ct.len(), 128);
@@ -926,7 +926,7 @@ const FORBIDDEN: [(&str, &str); 21] = [
 
 #[test]
 fn r035_the_21_forbidden_names_are_silently_dropped() {
-    // R-35 [#forbidden-request-header]; expected: Fetch standard (rules file §1.7). The crate
+    // R-35 [#forbidden-request-header]; expected: Fetch standard (docs/rules.md). The crate
     // models the request guard when the fetch starts: dropped, with a warning, no throw.
     for (n, v) in FORBIDDEN {
         assert!(
@@ -955,7 +955,7 @@ fn r035_the_21_forbidden_names_are_silently_dropped() {
 
 #[test]
 fn r036_sec_and_proxy_prefixed_names_are_forbidden() {
-    // R-36 [#forbidden-request-header]; expected: Fetch standard (rules file §1.7 step 2).
+    // R-36 [#forbidden-request-header]; expected: Fetch standard (docs/rules.md).
     let h = [
         ("Sec-Fetch-Mode", "navigate"),
         ("sec-custom", "1"),
@@ -985,7 +985,7 @@ fn r036_sec_and_proxy_prefixed_names_are_forbidden() {
 
 #[test]
 fn r037_method_override_with_an_allowed_method_is_sent_and_preflighted() {
-    // R-37 [#forbidden-request-header]; expected: Fetch standard (rules file §1.7 step 3).
+    // R-37 [#forbidden-request-header]; expected: Fetch standard (docs/rules.md).
     assert!(!is_forbidden_request_header(
         b"X-HTTP-Method-Override",
         b"PUT"
@@ -1008,7 +1008,7 @@ fn r037_method_override_with_an_allowed_method_is_sent_and_preflighted() {
 
 #[test]
 fn r038_method_override_naming_a_forbidden_method_is_dropped() {
-    // R-38 [#forbidden-request-header]; expected: Fetch standard (rules file §1.7 step 3).
+    // R-38 [#forbidden-request-header]; expected: Fetch standard (docs/rules.md).
     let h = [
         ("X-HTTP-Method-Override", "trace"),
         ("X-HTTP-Method", "CONNECT"),
@@ -1039,7 +1039,7 @@ fn r038_method_override_naming_a_forbidden_method_is_dropped() {
 
 #[test]
 fn r039_no_cors_drops_headers_that_are_not_no_cors_safelisted() {
-    // R-39 [#concept-headers-append]; expected: Fetch standard (rules file §1.6).
+    // R-39 [#concept-headers-append]; expected: Fetch standard (docs/rules.md).
     assert!(!is_no_cors_safelisted_request_header(b"X-Foo", b"1"));
     assert!(!is_no_cors_safelisted_request_header(
         b"Content-Type",
@@ -1070,7 +1070,7 @@ fn r039_no_cors_drops_headers_that_are_not_no_cors_safelisted() {
 
 #[test]
 fn r040_no_cors_drops_a_script_set_range() {
-    // R-40 [#privileged-no-cors-request-header-name]; expected: Fetch standard (rules file §1.6).
+    // R-40 [#privileged-no-cors-request-header-name]; expected: Fetch standard (docs/rules.md).
     assert!(is_privileged_no_cors_request_header_name(b"Range"));
     assert!(is_privileged_no_cors_request_header_name(b"range"));
     assert!(!is_no_cors_safelisted_request_header(
@@ -1089,7 +1089,7 @@ fn r040_no_cors_drops_a_script_set_range() {
 
 #[test]
 fn r041_no_cors_drops_an_append_whose_combined_value_exceeds_128_bytes() {
-    // R-41 [#concept-headers-append]; expected: Fetch standard (rules file §1.6).
+    // R-41 [#concept-headers-append]; expected: Fetch standard (docs/rules.md).
     let first = rep('a', 100);
     let second = rep('b', 30);
     let combined = format!("{first}, {second}");
@@ -1128,7 +1128,7 @@ fn r041_no_cors_drops_an_append_whose_combined_value_exceeds_128_bytes() {
 
 #[test]
 fn r042_no_cors_with_a_non_safelisted_method_throws() {
-    // R-42 [#dom-request]; expected: Fetch standard (rules file §1.6, §2.1).
+    // R-42 [#dom-request]; expected: Fetch standard (docs/rules.md).
     for m in ["PUT", "DELETE", "patch"] {
         let o = run(request(m, &url_b("/x")).mode(Mode::NoCors), permissive);
         assert_request_error(&o, Reason::NoCorsMethodNotSafelisted);
@@ -1143,7 +1143,7 @@ fn r042_no_cors_with_a_non_safelisted_method_throws() {
 
 #[test]
 fn r043_set_cookie_is_never_visible_to_script() {
-    // R-43 [#forbidden-response-header-name]; expected: Fetch standard (rules file §1.8). The
+    // R-43 [#forbidden-response-header-name]; expected: Fetch standard (docs/rules.md). The
     // Headers `response` guard itself is not modelled; what is: basic and CORS filtered
     // responses never show Set-Cookie / Set-Cookie2.
     for n in ["Set-Cookie", "set-cookie2", "SET-COOKIE"] {
@@ -1188,7 +1188,7 @@ fn r043_set_cookie_is_never_visible_to_script() {
 
 #[test]
 fn r044_same_origin_requests_are_basic_without_preflight_or_cors_check() {
-    // R-44 [#main-fetch]; expected: Fetch standard (rules file §2.3 step 2).
+    // R-44 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     let r = request("PUT", &url_a("/same"))
         .header("X-Foo", "1")
         .unwrap()
@@ -1208,7 +1208,7 @@ fn r044_same_origin_requests_are_basic_without_preflight_or_cors_check() {
 
 #[test]
 fn r045_mode_same_origin_to_another_origin_fails_without_network() {
-    // R-45 [#main-fetch]; expected: Fetch standard (rules file §2.3 step 3).
+    // R-45 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(
         request("GET", &url_b("/x")).mode(Mode::SameOrigin),
         permissive,
@@ -1219,7 +1219,7 @@ fn r045_mode_same_origin_to_another_origin_fails_without_network() {
 
 #[test]
 fn r046_no_cors_cross_origin_is_opaque_without_preflight_or_check() {
-    // R-46 [#main-fetch]; expected: Fetch standard (rules file §2.3 step 4, §7).
+    // R-46 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     let r = request("POST", &url_b("/nc"))
         .mode(Mode::NoCors)
         .header("Content-Type", "text/plain")
@@ -1240,7 +1240,7 @@ fn r046_no_cors_cross_origin_is_opaque_without_preflight_or_check() {
 
 #[test]
 fn r047_no_cors_cross_origin_needs_redirect_mode_follow() {
-    // R-47 [#main-fetch]; expected: Fetch standard (rules file §2.3 step 4, §6).
+    // R-47 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     for mode in [RedirectMode::Manual, RedirectMode::Error] {
         let o = run(
             request("GET", &url_b("/x"))
@@ -1255,7 +1255,7 @@ fn r047_no_cors_cross_origin_needs_redirect_mode_follow() {
 
 #[test]
 fn r048_cors_to_a_non_http_scheme_fails() {
-    // R-48 [#main-fetch]; expected: Fetch standard (rules file §2.3 step 5).
+    // R-48 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     for url in ["ftp://b.test/file", "file:///etc/passwd"] {
         let o = run(request("GET", url), permissive);
         assert_blocked(&o, Reason::UnsupportedScheme);
@@ -1265,7 +1265,7 @@ fn r048_cors_to_a_non_http_scheme_fails() {
 
 #[test]
 fn r049_a_data_url_gives_a_basic_response() {
-    // R-49 [#main-fetch]; expected: Fetch standard (rules file §2.3 step 2).
+    // R-49 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(request("GET", "data:,hello"), |_| {
         panic!("a data: URL must not reach any server")
     });
@@ -1276,7 +1276,7 @@ fn r049_a_data_url_gives_a_basic_response() {
 
 #[test]
 fn r050_a_cross_origin_simple_get_is_cors_tainted_without_preflight() {
-    // R-50 [#main-fetch]; expected: Fetch standard (rules file §2.3 step 7).
+    // R-50 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     let r = request("GET", &url_b("/s"))
         .header("Accept-Language", "en")
         .unwrap();
@@ -1292,7 +1292,7 @@ fn r050_a_cross_origin_simple_get_is_cors_tainted_without_preflight() {
 
 #[test]
 fn r051_the_use_cors_preflight_flag_forces_a_preflight() {
-    // R-51 [#use-cors-preflight-flag]; expected: Fetch standard (rules file §2.1, §2.3 step 6).
+    // R-51 [#use-cors-preflight-flag]; expected: Fetch standard (docs/rules.md).
     // A ReadableStream body sets the flag.
     let r = request("POST", &url_b("/up"))
         .header("Content-Type", "text/plain")
@@ -1318,7 +1318,7 @@ fn r051_the_use_cors_preflight_flag_forces_a_preflight() {
 
 #[test]
 fn r052_without_the_unsafe_request_flag_there_is_no_preflight() {
-    // R-52 [#unsafe-request-flag]; expected: Fetch standard (rules file §2.1, §2.3 step 6).
+    // R-52 [#unsafe-request-flag]; expected: Fetch standard (docs/rules.md).
     let r = request("PUT", &url_b("/el"))
         .header("X-Foo", "1")
         .unwrap()
@@ -1343,7 +1343,7 @@ fn r052_without_the_unsafe_request_flag_there_is_no_preflight() {
 
 #[test]
 fn r053_a_stream_body_in_no_cors_throws() {
-    // R-53 [#dom-request]; expected: Fetch standard (rules file §2.1).
+    // R-53 [#dom-request]; expected: Fetch standard (docs/rules.md).
     let r = request("POST", &url_b("/up"))
         .mode(Mode::NoCors)
         .body(Body::Stream);
@@ -1357,7 +1357,7 @@ fn r053_a_stream_body_in_no_cors_throws() {
 
 #[test]
 fn r054_when_credentials_are_attached() {
-    // R-54 [#http-network-or-cache-fetch]; expected: Fetch standard (rules file §2.5).
+    // R-54 [#http-network-or-cache-fetch]; expected: Fetch standard (docs/rules.md).
     let sent = |creds: CredentialsMode, url: &str| {
         let o = run(request("GET", url).credentials(creds), permissive);
         assert!(o.is_exposed(), "{:?}", o.error());
@@ -1373,7 +1373,7 @@ fn r054_when_credentials_are_attached() {
 
 #[test]
 fn r055_same_origin_url_after_a_cross_origin_redirect_gets_no_cookies() {
-    // R-55 [#http-network-or-cache-fetch]; expected: Fetch standard (rules file §2.5, §6).
+    // R-55 [#http-network-or-cache-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(
         request("GET", &url_b("/bounce")),
         router(vec![
@@ -1394,7 +1394,7 @@ fn r055_same_origin_url_after_a_cross_origin_redirect_gets_no_cookies() {
 
 #[test]
 fn r056_a_preflight_never_carries_credentials() {
-    // R-56 [#cors-preflight-fetch]; expected: Fetch standard (rules file §2.5, §3.1).
+    // R-56 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let r = request("PUT", &url_b("/me"))
         .credentials(CredentialsMode::Include)
         .header("Authorization", "Bearer t")
@@ -1418,7 +1418,7 @@ fn r056_a_preflight_never_carries_credentials() {
 
 #[test]
 fn r057_a_401_to_a_cors_request_is_just_a_response() {
-    // R-57 [#http-network-or-cache-fetch]; expected: Fetch standard (rules file §2.5). Auth
+    // R-57 [#http-network-or-cache-fetch]; expected: Fetch standard (docs/rules.md). Auth
     // prompts are not modelled; what is: no retry, one request, the 401 is exposed.
     for creds in [CredentialsMode::SameOrigin, CredentialsMode::Include] {
         let o = run(
@@ -1441,7 +1441,7 @@ fn r057_a_401_to_a_cors_request_is_just_a_response() {
 
 #[test]
 fn r058_the_preflight_is_options_to_the_current_url_with_its_query() {
-    // R-58 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.1).
+    // R-58 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let url = url_b("/path/to?x=1&y=2");
     let o = run(request("PUT", &url), permissive);
     let s = o.server_received();
@@ -1454,7 +1454,7 @@ fn r058_the_preflight_is_options_to_the_current_url_with_its_query() {
 
 #[test]
 fn r059_the_preflight_accepts_anything() {
-    // R-59 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.1).
+    // R-59 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let r = request("PUT", &url_b("/j"))
         .header("Accept", "application/json")
         .unwrap();
@@ -1470,7 +1470,7 @@ fn r059_the_preflight_accepts_anything() {
 
 #[test]
 fn r060_acrm_is_the_normalized_method_byte_for_byte() {
-    // R-60 [#cors-preflight-fetch]; expected: Fetch standard (rules file §1.1, §3.1).
+    // R-60 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     for (given, sent) in [
         ("delete", "DELETE"),
         ("PATCH", "PATCH"),
@@ -1490,7 +1490,7 @@ fn r060_acrm_is_the_normalized_method_byte_for_byte() {
 
 #[test]
 fn r061_acrh_only_when_there_are_unsafe_names_joined_without_space() {
-    // R-61 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.1). Origin comes
+    // R-61 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md). Origin comes
     // after the three preflight headers (HTTP-network-or-cache fetch appends it).
     let o = run(request("PUT", &url_b("/h")), permissive);
     assert_eq!(
@@ -1522,7 +1522,7 @@ fn r061_acrh_only_when_there_are_unsafe_names_joined_without_space() {
 
 #[test]
 fn r062_acrh_lists_lowercased_sorted_names_only() {
-    // R-62 [#cors-preflight-fetch]; expected: Fetch standard (rules file §1.4, §3.1).
+    // R-62 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let r = request("POST", &url_b("/h"))
         .header("X-Foo", "secret-value")
         .unwrap()
@@ -1546,7 +1546,7 @@ fn r062_acrh_lists_lowercased_sorted_names_only() {
 
 #[test]
 fn r063_the_preflight_carries_the_serialized_origin() {
-    // R-63 [#append-a-request-origin-header]; expected: Fetch standard (rules file §3.1, §8).
+    // R-63 [#append-a-request-origin-header]; expected: Fetch standard (docs/rules.md).
     // Referer is not modelled by the crate; only the Origin part is tested.
     let o = run(request("PUT", &url_b("/o")), permissive);
     let p = o.preflight_sent().unwrap();
@@ -1562,7 +1562,7 @@ fn r063_the_preflight_carries_the_serialized_origin() {
 
 #[test]
 fn r064_a_flag_only_preflight_announces_post_and_caches_it_without_acam() {
-    // R-64 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.1, §3.2 step 3).
+    // R-64 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let mut c = spec_client();
     let stream_post = || {
         request("POST", &url_b("/up"))
@@ -1604,7 +1604,7 @@ fn put_with_preflight(status: u16, pre: &[(&str, &str)]) -> Outcome {
 
 #[test]
 fn r065_a_2xx_preflight_with_a_valid_cors_check_proceeds() {
-    // R-65 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2).
+    // R-65 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     for status in [200, 204, 299] {
         let o = put_with_preflight(status, &[ACAO_A, ("Access-Control-Allow-Methods", "PUT")]);
         assert_eq!(o.server_received().len(), 2, "{status}");
@@ -1615,7 +1615,7 @@ fn r065_a_2xx_preflight_with_a_valid_cors_check_proceeds() {
 
 #[test]
 fn r066_a_preflight_status_outside_2xx_fails_and_the_request_is_not_sent() {
-    // R-66 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2).
+    // R-66 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let ok = [ACAO_A, ("Access-Control-Allow-Methods", "PUT")];
     for status in [199, 300, 404, 500] {
         let o = put_with_preflight(status, &ok);
@@ -1633,7 +1633,7 @@ fn r066_a_preflight_status_outside_2xx_fails_and_the_request_is_not_sent() {
 
 #[test]
 fn r067_a_preflight_without_acao_fails() {
-    // R-67 [#concept-cors-check]; expected: Fetch standard (rules file §3.2, §5).
+    // R-67 [#concept-cors-check]; expected: Fetch standard (docs/rules.md).
     let o = put_with_preflight(204, &[("Access-Control-Allow-Methods", "PUT")]);
     assert_blocked(&o, Reason::PreflightMissingAllowOrigin);
     assert_eq!(o.server_received().len(), 1);
@@ -1641,7 +1641,7 @@ fn r067_a_preflight_without_acao_fails() {
 
 #[test]
 fn r068_a_credentialed_preflight_needs_the_exact_origin_and_acac_true() {
-    // R-68 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2, §5).
+    // R-68 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let put = || request("PUT", &url_b("/me")).credentials(CredentialsMode::Include);
     let acam = ("Access-Control-Allow-Methods", "PUT");
     let o = run(put(), server(&[ACAO_ANY, ACAC, acam], &[ACAO_A, ACAC]));
@@ -1657,7 +1657,7 @@ fn r068_a_credentialed_preflight_needs_the_exact_origin_and_acac_true() {
 
 #[test]
 fn r069_acam_matching_is_case_sensitive() {
-    // R-69 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 4).
+    // R-69 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let o = put_with_preflight(204, &[ACAO_A, ("Access-Control-Allow-Methods", "put")]);
     assert_blocked(&o, Reason::MethodNotAllowed);
     assert_eq!(o.server_received().len(), 1);
@@ -1665,7 +1665,7 @@ fn r069_acam_matching_is_case_sensitive() {
 
 #[test]
 fn r070_a_missing_acam_allows_only_safelisted_methods() {
-    // R-70 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 4).
+    // R-70 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let o = put_with_preflight(204, &[ACAO_A]);
     assert_blocked(&o, Reason::MethodNotAllowed);
     assert_eq!(o.server_received().len(), 1);
@@ -1687,7 +1687,7 @@ fn r070_a_missing_acam_allows_only_safelisted_methods() {
 
 #[test]
 fn r071_acam_star_without_credentials_allows_any_method() {
-    // R-71 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 4).
+    // R-71 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     for creds in [CredentialsMode::SameOrigin, CredentialsMode::Omit] {
         for m in ["SUPER", "PATCH", "PUT", "DELETE"] {
             let o = run(
@@ -1705,7 +1705,7 @@ fn r071_acam_star_without_credentials_allows_any_method() {
 
 #[test]
 fn r072_acam_star_with_credentials_is_a_literal() {
-    // R-72 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 4).
+    // R-72 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let put = || request("PUT", &url_b("/m")).credentials(CredentialsMode::Include);
     let o = run(
         put(),
@@ -1729,7 +1729,7 @@ fn r072_acam_star_with_credentials_is_a_literal() {
 
 #[test]
 fn r073_with_credentials_a_method_named_star_is_allowed_by_acam_star() {
-    // R-73 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 4).
+    // R-73 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(
         request("*", &url_b("/m")).credentials(CredentialsMode::Include),
         server(
@@ -1747,7 +1747,7 @@ fn r073_with_credentials_a_method_named_star_is_allowed_by_acam_star() {
 
 #[test]
 fn r074_a_safelisted_method_needs_no_acam_match() {
-    // R-74 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 4).
+    // R-74 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let r = request("GET", &url_b("/g")).header("X-Foo", "1").unwrap();
     let o = run(
         r,
@@ -1767,7 +1767,7 @@ fn r074_a_safelisted_method_needs_no_acam_match() {
 
 #[test]
 fn r075_an_acam_item_that_is_not_a_token_fails_the_whole_list() {
-    // R-75 [#cors-preflight-fetch]; expected: Fetch standard (rules file §1.2, §3.2 step 2).
+    // R-75 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     for bad in ["PUT, Bad method", "PUT, GET;", "\"PUT\", PUT"] {
         let o = put_with_preflight(204, &[ACAO_A, ("Access-Control-Allow-Methods", bad)]);
         assert_blocked(&o, Reason::InvalidAllowMethods);
@@ -1802,7 +1802,7 @@ fn get_with_headers(
 
 #[test]
 fn r076_acah_matching_is_case_insensitive() {
-    // R-76 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 6).
+    // R-76 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let o = get_with_headers(
         &[("X-Test", "1")],
         CredentialsMode::SameOrigin,
@@ -1815,7 +1815,7 @@ fn r076_acah_matching_is_case_insensitive() {
 
 #[test]
 fn r077_acah_star_without_credentials_allows_any_unsafe_header() {
-    // R-77 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 6).
+    // R-77 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     for creds in [CredentialsMode::SameOrigin, CredentialsMode::Omit] {
         let o = get_with_headers(
             &[
@@ -1840,8 +1840,7 @@ fn r077_acah_star_without_credentials_allows_any_unsafe_header() {
 
 #[test]
 fn r078_acah_star_never_covers_authorization() {
-    // R-78 [#cors-non-wildcard-request-header-name]; expected: Fetch standard (rules file §1.5,
-    // §3.2 step 5).
+    // R-78 [#cors-non-wildcard-request-header-name]; expected: Fetch standard (docs/rules.md).
     assert!(is_cors_non_wildcard_request_header_name(b"Authorization"));
     assert!(is_cors_non_wildcard_request_header_name(b"authorization"));
     assert!(!is_cors_non_wildcard_request_header_name(b"X-Foo"));
@@ -1862,7 +1861,7 @@ fn r078_acah_star_never_covers_authorization() {
 
 #[test]
 fn r079_authorization_must_be_listed_by_name() {
-    // R-79 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 steps 5-6).
+    // R-79 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let both = [("Authorization", "Bearer t"), ("X-Test", "1")];
     let o = get_with_headers(
         &both,
@@ -1900,7 +1899,7 @@ fn r079_authorization_must_be_listed_by_name() {
 
 #[test]
 fn r080_acah_star_with_credentials_is_a_literal_name() {
-    // R-80 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 6).
+    // R-80 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let pre = [ACAO_A, ACAC, ("Access-Control-Allow-Headers", "*")];
     let o = get_with_headers(&[("X-Test", "1")], CredentialsMode::Include, &pre);
     assert_blocked(&o, Reason::HeaderNotAllowed);
@@ -1921,7 +1920,7 @@ fn r080_acah_star_with_credentials_is_a_literal_name() {
 
 #[test]
 fn r081_an_acah_item_that_is_not_a_token_fails() {
-    // R-81 [#cors-preflight-fetch]; expected: Fetch standard (rules file §1.2, §3.2 step 2).
+    // R-81 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     for bad in ["X-Foo, X Foo", "X-Foo, X:Foo"] {
         let o = get_with_headers(
             &[("X-Foo", "1")],
@@ -1941,7 +1940,7 @@ fn r081_an_acah_item_that_is_not_a_token_fails() {
 
 #[test]
 fn r082_several_acam_and_acah_lines_form_one_list() {
-    // R-82 [#extract-header-list-values]; expected: Fetch standard (rules file §1.2).
+    // R-82 [#extract-header-list-values]; expected: Fetch standard (docs/rules.md).
     let pre = [
         ACAO_A,
         ("Access-Control-Allow-Methods", "PUT"),
@@ -1963,7 +1962,7 @@ fn r082_several_acam_and_acah_lines_form_one_list() {
 
 #[test]
 fn r083_empty_acah_list_elements_are_ignored() {
-    // R-83 [#http-new-header-syntax]; expected: Fetch standard (rules file §1.2, §3.2 step 2).
+    // R-83 [#http-new-header-syntax]; expected: Fetch standard (docs/rules.md).
     let o = get_with_headers(
         &[("X-A", "1"), ("X-B", "2")],
         CredentialsMode::SameOrigin,
@@ -1985,8 +1984,7 @@ const ALLOW_PUT: Hdr = ("Access-Control-Allow-Methods", "PUT");
 
 #[test]
 fn r084_without_acma_entries_live_5_seconds() {
-    // R-84 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 7, §4.4:
-    // an entry is live while now < stored_at + max-age).
+    // R-84 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     let mut c = spec_client();
     let pre = [ACAO_A, ALLOW_PUT];
     assert_eq!(preflights_at(&mut c, put_b("/c"), 0, &pre), 1);
@@ -1996,7 +1994,7 @@ fn r084_without_acma_entries_live_5_seconds() {
 
 #[test]
 fn r085_an_invalid_acma_means_5_seconds() {
-    // R-85 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 7).
+    // R-85 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     for v in ["-1", "1.5", "abc", "", "0x10"] {
         let mut c = spec_client();
         let pre = [ACAO_A, ALLOW_PUT, ("Access-Control-Max-Age", v)];
@@ -2013,7 +2011,7 @@ fn r085_an_invalid_acma_means_5_seconds() {
 
 #[test]
 fn r086_two_acma_values_mean_5_seconds() {
-    // R-86 [#extract-header-list-values]; expected: Fetch standard (rules file §1.2, §3.2 step 7).
+    // R-86 [#extract-header-list-values]; expected: Fetch standard (docs/rules.md).
     let two_lines = [
         ACAO_A,
         ALLOW_PUT,
@@ -2031,7 +2029,7 @@ fn r086_two_acma_values_mean_5_seconds() {
 
 #[test]
 fn r087_acma_zero_expires_at_once() {
-    // R-87 [#concept-cache]; expected: Fetch standard (rules file §3.2 step 7, §4.4).
+    // R-87 [#concept-cache]; expected: Fetch standard (docs/rules.md).
     let mut c = spec_client();
     let pre = [ACAO_A, ALLOW_PUT, ("Access-Control-Max-Age", "0")];
     assert_eq!(preflights_at(&mut c, put_b("/c"), 0, &pre), 1);
@@ -2041,8 +2039,7 @@ fn r087_acma_zero_expires_at_once() {
 
 #[test]
 fn r088_acma_is_clamped_to_the_ua_cap() {
-    // R-88 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 7: the cap is
-    // the UA's; Chromium 7200, Firefox 86400).
+    // R-88 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     assert_eq!(Profile::chromium().max_age_cap, Some(7200));
     assert_eq!(Profile::firefox().max_age_cap, Some(86400));
     let mut p = Profile::spec();
@@ -2056,8 +2053,7 @@ fn r088_acma_is_clamped_to_the_ua_cap() {
 
 #[test]
 fn r089_an_overflowing_acma_is_valid_and_never_falls_back_to_5() {
-    // R-89 [#cors-preflight-fetch]; expected: Fetch standard + RFC 9111 §1.2.2 (rules file §3.2
-    // step 7: treat as 2147483648, then clamp to the cap).
+    // R-89 [#cors-preflight-fetch]; expected: Fetch standard + RFC 9111 §1.2.2 (docs/rules.md).
     let pre = [
         ACAO_A,
         ALLOW_PUT,
@@ -2079,7 +2075,7 @@ fn r089_an_overflowing_acma_is_valid_and_never_falls_back_to_5() {
 
 #[test]
 fn r090_cache_entries_are_per_url() {
-    // R-90 [#concept-cache-match]; expected: Fetch standard (rules file §4.1, §4.2).
+    // R-90 [#concept-cache-match]; expected: Fetch standard (docs/rules.md).
     let mut c = spec_client();
     let pre = [ACAO_A, ALLOW_PUT, ("Access-Control-Max-Age", "600")];
     assert_eq!(preflights_at(&mut c, put_b("/x"), 0, &pre), 1);
@@ -2091,7 +2087,7 @@ fn r090_cache_entries_are_per_url() {
 
 #[test]
 fn r091_cache_entries_are_per_network_partition() {
-    // R-91 [#concept-cache-key]; expected: Fetch standard (rules file §4.1, §4.2).
+    // R-91 [#concept-cache-key]; expected: Fetch standard (docs/rules.md).
     let mut c = spec_client();
     let pre = [ACAO_A, ALLOW_PUT, ("Access-Control-Max-Age", "600")];
     let top1 = || put_b("/x").partition("https://top1.test");
@@ -2105,7 +2101,7 @@ fn r091_cache_entries_are_per_network_partition() {
 
 #[test]
 fn r092_include_entries_serve_everyone_other_entries_do_not_serve_include() {
-    // R-92 [#concept-cache-match]; expected: Fetch standard (rules file §4.2).
+    // R-92 [#concept-cache-match]; expected: Fetch standard (docs/rules.md).
     let pre = [ACAO_A, ACAC, ALLOW_PUT, ("Access-Control-Max-Age", "600")];
     let with = |creds| put_b("/x").credentials(creds);
     let mut c = spec_client();
@@ -2136,9 +2132,7 @@ fn r092_include_entries_serve_everyone_other_entries_do_not_serve_include() {
 
 fn r092_star_entries_from_an_include_preflight_serve_later_omit_requests() {
     // R-92 [#concept-cache-match], [#concept-cache-match-method], [#concept-cache-match-header];
-    // expected: Fetch standard (rules file §3.2 step 9: items are cached verbatim, `*` included,
-    // with credentials = true; §4.2: such an entry matches a non-include request, and a `*`
-    // entry matches any method / any non-Authorization header). The rules file's recommended
+    // expected: Fetch standard (docs/rules.md). The docs/rules.md's recommended
     // divergence only stops `*` entries from matching `include` requests.
     let mut c = spec_client();
     let pre = [
@@ -2163,7 +2157,7 @@ fn r092_star_entries_from_an_include_preflight_serve_later_omit_requests() {
 
 #[test]
 fn r093_method_entries_match_byte_for_byte() {
-    // R-93 [#concept-cache-match-method]; expected: Fetch standard (rules file §4.2).
+    // R-93 [#concept-cache-match-method]; expected: Fetch standard (docs/rules.md).
     let mut c = spec_client();
     let pre = [
         ACAO_A,
@@ -2221,7 +2215,7 @@ fn r093_method_entries_match_byte_for_byte() {
 
 #[test]
 fn r094_header_entries_match_case_insensitively() {
-    // R-94 [#concept-cache-match-header]; expected: Fetch standard (rules file §4.2).
+    // R-94 [#concept-cache-match-header]; expected: Fetch standard (docs/rules.md).
     let mut c = spec_client();
     let pre = [
         ACAO_A,
@@ -2236,7 +2230,7 @@ fn r094_header_entries_match_case_insensitively() {
 
 #[test]
 fn r095_a_star_header_entry_never_satisfies_authorization() {
-    // R-95 [#concept-cache-match-header]; expected: Fetch standard (rules file §4.2).
+    // R-95 [#concept-cache-match-header]; expected: Fetch standard (docs/rules.md).
     let mut c = spec_client();
     let star = [
         ACAO_A,
@@ -2266,7 +2260,7 @@ fn r095_a_star_header_entry_never_satisfies_authorization() {
 
 #[test]
 fn r096_a_cached_method_with_an_uncached_header_still_preflights() {
-    // R-96 [#http-fetch]; expected: Fetch standard (rules file §2.4 step 2a).
+    // R-96 [#http-fetch]; expected: Fetch standard (docs/rules.md).
     let mut c = spec_client();
     let pre = [ACAO_A, ALLOW_PUT, ("Access-Control-Max-Age", "600")];
     assert_eq!(preflights_at(&mut c, put_b("/x"), 0, &pre), 1);
@@ -2297,7 +2291,7 @@ fn r096_a_cached_method_with_an_uncached_header_still_preflights() {
 
 #[test]
 fn r097_a_failure_in_the_preflight_branch_clears_the_entries_for_the_url() {
-    // R-97 [#concept-cache-clear]; expected: Fetch standard (rules file §3.3, §4.3).
+    // R-97 [#concept-cache-clear]; expected: Fetch standard (docs/rules.md).
     let pre = [ACAO_A, ALLOW_PUT, ("Access-Control-Max-Age", "600")];
     // A failed preflight.
     let mut c = spec_client();
@@ -2324,7 +2318,7 @@ fn r097_a_failure_in_the_preflight_branch_clears_the_entries_for_the_url() {
 
 #[test]
 fn r098_a_new_preflight_refreshes_and_adds_entries_without_removing_others() {
-    // R-98 [#cors-preflight-fetch]; expected: Fetch standard (rules file §3.2 step 9).
+    // R-98 [#cors-preflight-fetch]; expected: Fetch standard (docs/rules.md).
     // Refresh: PUT cached for 10 s at t=0, then refreshed to 100 s at t=5.
     let mut c = spec_client();
     let short = [ACAO_A, ALLOW_PUT, ("Access-Control-Max-Age", "10")];
@@ -2377,7 +2371,7 @@ fn simple_get(origin: &str, creds: CredentialsMode, headers: &[(&str, &str)]) ->
 
 #[test]
 fn r099_acao_star_without_credentials_passes() {
-    // R-99 [#concept-cors-check]; expected: Fetch standard (rules file §5 step 3).
+    // R-99 [#concept-cors-check]; expected: Fetch standard (docs/rules.md).
     for creds in [CredentialsMode::Omit, CredentialsMode::SameOrigin] {
         let o = simple_get(A, creds, &[ACAO_ANY]);
         assert_eq!(o.server_received().len(), 1);
@@ -2387,7 +2381,7 @@ fn r099_acao_star_without_credentials_passes() {
 
 #[test]
 fn r100_acao_star_with_credentials_fails() {
-    // R-100 [#concept-cors-check]; expected: Fetch standard (rules file §5).
+    // R-100 [#concept-cors-check]; expected: Fetch standard (docs/rules.md).
     let o = simple_get(A, CredentialsMode::Include, &[ACAO_ANY, ACAC]);
     assert!(the_actual(&o).credentials);
     assert_blocked(&o, Reason::WildcardOriginWithCredentials);
@@ -2397,7 +2391,7 @@ fn r100_acao_star_with_credentials_fails() {
 
 #[test]
 fn r101_acao_must_equal_the_serialized_origin_byte_for_byte() {
-    // R-101 [#concept-cors-check]; expected: Fetch standard (rules file §5 step 4).
+    // R-101 [#concept-cors-check]; expected: Fetch standard (docs/rules.md).
     let o = simple_get(A, CredentialsMode::SameOrigin, &[ACAO_A]);
     assert_exposed(&o, ResponseType::Cors, 200);
     for bad in [
@@ -2421,8 +2415,7 @@ fn r101_acao_must_equal_the_serialized_origin_byte_for_byte() {
 
 #[test]
 fn r102_an_empty_acao_fails() {
-    // R-102 [#concept-cors-check]; expected: Fetch standard (rules file §5: b"" is not null,
-    // and it is not the origin).
+    // R-102 [#concept-cors-check]; expected: Fetch standard (docs/rules.md).
     let o = simple_get(
         A,
         CredentialsMode::SameOrigin,
@@ -2433,7 +2426,7 @@ fn r102_an_empty_acao_fails() {
 
 #[test]
 fn r103_two_acao_lines_fail() {
-    // R-103 [#concept-header-list-get]; expected: Fetch standard (rules file §5).
+    // R-103 [#concept-header-list-get]; expected: Fetch standard (docs/rules.md).
     for (first, second) in [("*", "*"), (A, A), ("*", A)] {
         let o = simple_get(
             A,
@@ -2456,7 +2449,7 @@ fn r103_two_acao_lines_fail() {
 
 #[test]
 fn r104_whitespace_around_acao_on_the_wire_is_stripped() {
-    // R-104 [#header-value]; expected: Fetch standard (rules file §1.2, §5 edge cases).
+    // R-104 [#header-value]; expected: Fetch standard (docs/rules.md).
     for v in [" *  ", "\t*", " https://a.test   \t"] {
         let o = simple_get(
             A,
@@ -2469,7 +2462,7 @@ fn r104_whitespace_around_acao_on_the_wire_is_stripped() {
 
 #[test]
 fn r105_acao_null_passes_only_for_a_null_origin() {
-    // R-105 [#concept-cors-check]; expected: Fetch standard (rules file §5).
+    // R-105 [#concept-cors-check]; expected: Fetch standard (docs/rules.md).
     let o = simple_get("null", CredentialsMode::SameOrigin, &[ACAO_NULL]);
     assert_eq!(the_actual(&o).origin().as_deref(), Some("null"));
     assert_exposed(&o, ResponseType::Cors, 200);
@@ -2479,7 +2472,7 @@ fn r105_acao_null_passes_only_for_a_null_origin() {
 
 #[test]
 fn r106_with_credentials_acac_must_be_exactly_true() {
-    // R-106 [#concept-cors-check]; expected: Fetch standard (rules file §5 steps 6-7).
+    // R-106 [#concept-cors-check]; expected: Fetch standard (docs/rules.md).
     let o = simple_get(A, CredentialsMode::Include, &[ACAO_A, ACAC]);
     assert_exposed(&o, ResponseType::Cors, 200);
     // A trailing space on the wire is stripped.
@@ -2505,7 +2498,7 @@ fn r106_with_credentials_acac_must_be_exactly_true() {
 
 #[test]
 fn r107_acac_is_ignored_without_credentials() {
-    // R-107 [#concept-cors-check]; expected: Fetch standard (rules file §5 step 5).
+    // R-107 [#concept-cors-check]; expected: Fetch standard (docs/rules.md).
     let o = simple_get(A, CredentialsMode::Omit, &[ACAO_ANY, ACAC]);
     assert_exposed(&o, ResponseType::Cors, 200);
     let o = simple_get(
@@ -2518,7 +2511,7 @@ fn r107_acac_is_ignored_without_credentials() {
 
 #[test]
 fn r108_the_cors_check_applies_to_error_statuses_too() {
-    // R-108 [#http-fetch]; expected: Fetch standard (rules file §2.4 step 2c, §7).
+    // R-108 [#http-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(request("GET", &url_b("/boom")), |_| {
         resp(500, &[ACAO_A]).body("oops")
     });
@@ -2548,7 +2541,7 @@ fn chain(n: usize) -> Vec<(String, ServerResponse)> {
 
 #[test]
 fn r109_twenty_redirects_are_followed_the_21st_fails() {
-    // R-109 [#http-redirect-fetch]; expected: Fetch standard (rules file §6 step 3).
+    // R-109 [#http-redirect-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(request("GET", &url_b("/r0")), router(chain(20)));
     assert_eq!(o.server_received().len(), 21);
     assert_exposed(&o, ResponseType::Cors, 200);
@@ -2565,7 +2558,7 @@ fn r109_twenty_redirects_are_followed_the_21st_fails() {
 
 #[test]
 fn r110_every_redirect_hop_must_pass_the_cors_check() {
-    // R-110 [#http-fetch]; expected: Fetch standard (rules file §2.4 step 2c, §6).
+    // R-110 [#http-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(
         request("GET", &url_b("/x")),
         router(vec![
@@ -2591,7 +2584,7 @@ fn r110_every_redirect_hop_must_pass_the_cors_check() {
 
 #[test]
 fn r111_a_redirect_to_a_url_with_userinfo_fails_in_cors() {
-    // R-111 [#http-redirect-fetch]; expected: Fetch standard (rules file §6 steps 4-5).
+    // R-111 [#http-redirect-fetch]; expected: Fetch standard (docs/rules.md).
     for target in [
         "https://u:p@c.test/y",
         "https://u:p@a.test/y",
@@ -2617,7 +2610,7 @@ fn r111_a_redirect_to_a_url_with_userinfo_fails_in_cors() {
 
 #[test]
 fn r112_a_redirect_to_a_non_http_scheme_fails() {
-    // R-112 [#http-redirect-fetch]; expected: Fetch standard (rules file §6 step 2).
+    // R-112 [#http-redirect-fetch]; expected: Fetch standard (docs/rules.md).
     for target in [
         "ftp://b.test/y",
         "data:,hello",
@@ -2635,7 +2628,7 @@ fn r112_a_redirect_to_a_non_http_scheme_fails() {
 
 #[test]
 fn r113_post_on_301_or_302_becomes_a_bodiless_get_without_body_headers() {
-    // R-113 [#http-redirect-fetch]; expected: Fetch standard (rules file §6 step 7).
+    // R-113 [#http-redirect-fetch]; expected: Fetch standard (docs/rules.md).
     for status in [301, 302] {
         let r = with_headers(
             request("POST", &url_a("/form")).body(Body::Bytes("a=1".into())),
@@ -2675,7 +2668,7 @@ fn r113_post_on_301_or_302_becomes_a_bodiless_get_without_body_headers() {
 
 #[test]
 fn r114_303_turns_non_get_head_into_get_307_308_keep_everything() {
-    // R-114 [#http-redirect-fetch]; expected: Fetch standard (rules file §6 step 7).
+    // R-114 [#http-redirect-fetch]; expected: Fetch standard (docs/rules.md).
     let hop = |method: &str, body: bool, status: u16| {
         let mut r = request(method, &url_a("/r"))
             .header("Content-Type", "text/plain")
@@ -2717,7 +2710,7 @@ fn r114_303_turns_non_get_head_into_get_307_308_keep_everything() {
 
 #[test]
 fn r115_a_stream_body_cannot_follow_a_redirect_other_than_303() {
-    // R-115 [#http-redirect-fetch]; expected: Fetch standard (rules file §6 step 6).
+    // R-115 [#http-redirect-fetch]; expected: Fetch standard (docs/rules.md).
     for status in [301, 302, 307, 308] {
         let o = run(
             request("POST", &url_a("/up")).body(Body::Stream),
@@ -2742,7 +2735,7 @@ fn r115_a_stream_body_cannot_follow_a_redirect_other_than_303() {
 
 #[test]
 fn r116_a_cross_origin_hop_removes_authorization() {
-    // R-116 [#http-redirect-fetch]; expected: Fetch standard (rules file §6 step 8).
+    // R-116 [#http-redirect-fetch]; expected: Fetch standard (docs/rules.md).
     let auth_get = || {
         request("GET", &url_b("/x"))
             .header("Authorization", "Bearer t")
@@ -2790,7 +2783,7 @@ fn a_b_c(creds: CredentialsMode, c_headers: &[(&str, &str)]) -> Outcome {
 
 #[test]
 fn r117_a_to_b_to_c_sends_origin_null() {
-    // R-117 [#concept-request-tainted-origin]; expected: Fetch standard (rules file §6, §8).
+    // R-117 [#concept-request-tainted-origin]; expected: Fetch standard (docs/rules.md).
     let o = a_b_c(CredentialsMode::SameOrigin, &[ACAO_NULL]);
     let a = actuals(&o);
     assert_eq!(a[0].origin().as_deref(), Some(A));
@@ -2808,7 +2801,7 @@ fn r117_a_to_b_to_c_sends_origin_null() {
 
 #[test]
 fn r118_a_to_b_to_a_stays_tainted() {
-    // R-118 [#main-fetch]; expected: Fetch standard (rules file §2.3 consequences, §6).
+    // R-118 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     let back = |a_headers: &[(&str, &str)]| {
         run(
             request("GET", &url_b("/x")),
@@ -2832,7 +2825,7 @@ fn r118_a_to_b_to_a_stays_tainted() {
 
 #[test]
 fn r119_a_to_a_to_b_is_untainted() {
-    // R-119 [#concept-request-tainted-origin]; expected: Fetch standard (rules file §6, §8).
+    // R-119 [#concept-request-tainted-origin]; expected: Fetch standard (docs/rules.md).
     let o = run(
         request("GET", &url_a("/start")),
         router(vec![
@@ -2849,7 +2842,7 @@ fn r119_a_to_a_to_b_is_untainted() {
 
 #[test]
 fn r120_redirect_modes_error_and_manual() {
-    // R-120 [#http-fetch]; expected: Fetch standard (rules file §2.4 step 4, §7).
+    // R-120 [#http-fetch]; expected: Fetch standard (docs/rules.md).
     let routes = || {
         router(vec![(
             url_b("/x"),
@@ -2884,7 +2877,7 @@ fn r120_redirect_modes_error_and_manual() {
 
 #[test]
 fn r121_a_redirected_preflighted_request_preflights_the_new_url() {
-    // R-121 [#http-redirect-fetch]; expected: Fetch standard (rules file §6 step 10).
+    // R-121 [#http-redirect-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(
         request("PUT", &url_b("/x")),
         router(vec![
@@ -2956,7 +2949,7 @@ fn r121_a_redirected_preflighted_request_preflights_the_new_url() {
 
 #[test]
 fn r122_mode_same_origin_redirected_cross_origin_fails() {
-    // R-122 [#main-fetch]; expected: Fetch standard (rules file §6).
+    // R-122 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(
         request("GET", &url_a("/x")).mode(Mode::SameOrigin),
         router(vec![
@@ -3011,7 +3004,7 @@ const SEVEN: [&str; 7] = [
 
 #[test]
 fn r123_a_basic_response_shows_everything_but_set_cookie() {
-    // R-123 [#concept-filtered-response-basic]; expected: Fetch standard (rules file §7).
+    // R-123 [#concept-filtered-response-basic]; expected: Fetch standard (docs/rules.md).
     let o = run(request("GET", &url_a("/same")), |_| rich_response(&[]));
     assert_exposed(&o, ResponseType::Basic, 200);
     for n in SEVEN.iter().chain(&["x-custom", "x-listed", "date", "*"]) {
@@ -3024,7 +3017,7 @@ fn r123_a_basic_response_shows_everything_but_set_cookie() {
 
 #[test]
 fn r124_a_cors_response_shows_the_seven_and_the_listed_names() {
-    // R-124 [#cors-safelisted-response-header-name]; expected: Fetch standard (rules file §1.9).
+    // R-124 [#cors-safelisted-response-header-name]; expected: Fetch standard (docs/rules.md).
     let o = run(request("GET", &url_b("/c")), |_| {
         rich_response(&[ACAO_ANY, ("Access-Control-Expose-Headers", "x-LISTED")])
     });
@@ -3050,7 +3043,7 @@ fn r124_a_cors_response_shows_the_seven_and_the_listed_names() {
 
 #[test]
 fn r125_aceh_star_is_a_wildcard_only_without_credentials() {
-    // R-125 [#main-fetch]; expected: Fetch standard (rules file §1.9, §7).
+    // R-125 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     let o = run(request("GET", &url_b("/c")), |_| {
         rich_response(&[ACAO_ANY, ("Access-Control-Expose-Headers", "*")])
     });
@@ -3086,7 +3079,7 @@ fn r125_aceh_star_is_a_wildcard_only_without_credentials() {
 
 #[test]
 fn r126_aceh_cannot_expose_set_cookie() {
-    // R-126 [#cors-safelisted-response-header-name]; expected: Fetch standard (rules file §1.8).
+    // R-126 [#cors-safelisted-response-header-name]; expected: Fetch standard (docs/rules.md).
     let o = run(request("GET", &url_b("/c")), |_| {
         rich_response(&[
             ACAO_ANY,
@@ -3100,7 +3093,7 @@ fn r126_aceh_cannot_expose_set_cookie() {
 
 #[test]
 fn r127_an_aceh_that_does_not_parse_exposes_only_the_seven() {
-    // R-127 [#main-fetch]; expected: Fetch standard (rules file §1.9, §7).
+    // R-127 [#main-fetch]; expected: Fetch standard (docs/rules.md).
     for bad in ["X-Listed, bb-8 x", "\"X-Listed\"", "X-Listed, *, a:b"] {
         let o = run(request("GET", &url_b("/c")), |_| {
             rich_response(&[ACAO_ANY, ("Access-Control-Expose-Headers", bad)])
@@ -3116,7 +3109,7 @@ fn r127_an_aceh_that_does_not_parse_exposes_only_the_seven() {
 
 #[test]
 fn r128_an_opaque_response_shows_nothing() {
-    // R-128 [#concept-filtered-response-opaque]; expected: Fetch standard (rules file §7).
+    // R-128 [#concept-filtered-response-opaque]; expected: Fetch standard (docs/rules.md).
     let o = run(request("GET", &url_b("/img")).mode(Mode::NoCors), |_| {
         rich_response(&[ACAO_ANY])
     });
@@ -3131,7 +3124,7 @@ fn r128_an_opaque_response_shows_nothing() {
 
 #[test]
 fn r129_every_network_error_rejects_with_a_type_error() {
-    // R-129 [#dom-global-fetch]; expected: Fetch standard (rules file §7).
+    // R-129 [#dom-global-fetch]; expected: Fetch standard (docs/rules.md).
     let failures = [
         run(request("TRACE", &url_b("/x")), permissive),
         run(request("GET", &url_b("/x")), |_| resp(200, &[])),
@@ -3146,8 +3139,8 @@ fn r129_every_network_error_rejects_with_a_type_error() {
         assert!(o.response().is_none());
         let e = o.error().unwrap();
         // The standard only says the promise rejects with a TypeError; its
-        // message is the browser's. Measured (real-browser-harness.md section
-        // 4, webkit-harness.md section 4): Chromium "Failed to fetch",
+        // message is the browser's. Measured (docs/measurements.md,
+        // console and JavaScript messages): Chromium "Failed to fetch",
         // Firefox "NetworkError when attempting to fetch resource.",
         // WebKitGTK "Load failed", whatever the CORS reason.
         assert!(!e.js_message(Engine::Spec).is_empty());
@@ -3196,7 +3189,7 @@ fn origin_sent(r: Request) -> Option<String> {
 
 #[test]
 fn r130_origin_on_cors_gets_not_on_same_origin_or_no_cors_gets() {
-    // R-130 [#append-a-request-origin-header]; expected: Fetch standard (rules file §8).
+    // R-130 [#append-a-request-origin-header]; expected: Fetch standard (docs/rules.md).
     assert_eq!(
         origin_sent(request("GET", &url_b("/x"))).as_deref(),
         Some(A)
@@ -3215,7 +3208,7 @@ fn r130_origin_on_cors_gets_not_on_same_origin_or_no_cors_gets() {
 
 #[test]
 fn r131_a_same_origin_post_carries_origin() {
-    // R-131 [#append-a-request-origin-header]; expected: Fetch standard (rules file §8 step 3).
+    // R-131 [#append-a-request-origin-header]; expected: Fetch standard (docs/rules.md).
     assert_eq!(
         origin_sent(request("POST", &url_a("/x")).body(Body::Bytes("x".into()))).as_deref(),
         Some(A)
@@ -3228,7 +3221,7 @@ fn r131_a_same_origin_post_carries_origin() {
 
 #[test]
 fn r132_a_no_cors_post_with_no_referrer_sends_origin_null() {
-    // R-132 [#append-a-request-origin-header]; expected: Fetch standard (rules file §8 step 3).
+    // R-132 [#append-a-request-origin-header]; expected: Fetch standard (docs/rules.md).
     let r = request("POST", &url_b("/x"))
         .mode(Mode::NoCors)
         .referrer_policy(ReferrerPolicy::NoReferrer);
@@ -3237,7 +3230,7 @@ fn r132_a_no_cors_post_with_no_referrer_sends_origin_null() {
 
 #[test]
 fn r133_a_no_cors_post_downgrading_to_http_sends_origin_null() {
-    // R-133 [#append-a-request-origin-header]; expected: Fetch standard (rules file §8 step 3).
+    // R-133 [#append-a-request-origin-header]; expected: Fetch standard (docs/rules.md).
     for policy in [
         ReferrerPolicy::StrictOriginWhenCrossOrigin,
         ReferrerPolicy::StrictOrigin,
@@ -3256,7 +3249,7 @@ fn r133_a_no_cors_post_downgrading_to_http_sends_origin_null() {
 
 #[test]
 fn r134_a_no_cors_post_with_same_origin_policy_sends_origin_null() {
-    // R-134 [#append-a-request-origin-header]; expected: Fetch standard (rules file §8 step 3).
+    // R-134 [#append-a-request-origin-header]; expected: Fetch standard (docs/rules.md).
     let post = |policy| {
         request("POST", &url_b("/x"))
             .mode(Mode::NoCors)
@@ -3278,7 +3271,7 @@ fn r134_a_no_cors_post_with_same_origin_policy_sends_origin_null() {
 
 #[test]
 fn r135_a_cors_request_ignores_the_referrer_policy_for_origin() {
-    // R-135 [#append-a-request-origin-header]; expected: Fetch standard (rules file §8 step 2).
+    // R-135 [#append-a-request-origin-header]; expected: Fetch standard (docs/rules.md).
     for policy in [
         ReferrerPolicy::NoReferrer,
         ReferrerPolicy::SameOrigin,
@@ -3300,7 +3293,7 @@ fn r135_a_cors_request_ignores_the_referrer_policy_for_origin() {
 
 #[test]
 fn r136_the_serialized_origin_omits_only_default_ports() {
-    // R-136 [#serializing-a-request-origin]; expected: Fetch standard (rules file §8).
+    // R-136 [#serializing-a-request-origin]; expected: Fetch standard (docs/rules.md).
     let from = |origin: &str, acao: &str| {
         let r = Request::new(origin, "GET", &url_b("/x")).unwrap();
         run(r, |_| resp(200, &[("Access-Control-Allow-Origin", acao)]))
