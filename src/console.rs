@@ -276,6 +276,19 @@ fn firefox(e: &NetworkError) -> String {
         }
         _ => format!("(Reason: CORS request did not succeed). Status code: {status}."),
     };
+    // Measured (Firefox 153): a redirect to data: fails without naming the
+    // scheme; one to another non-http scheme names the new URL, then the
+    // request that did not complete.
+    if let (Reason::RedirectUnsupportedScheme, Some(to)) = (e.reason, &e.detail) {
+        let incomplete =
+            format!("{PREFIX} {url}. (Reason: CORS request did not succeed). Status code: (null).");
+        if to.starts_with("data:") {
+            return incomplete;
+        }
+        if !to.starts_with("file:") {
+            return format!("{PREFIX} {to}. (Reason: CORS request not http).\n{incomplete}");
+        }
+    }
     let mut line = if matches!(
         e.reason,
         Reason::WildcardOriginWithCredentials | Reason::PreflightWildcardOriginWithCredentials
