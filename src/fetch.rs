@@ -833,13 +833,14 @@ impl Fetch {
                 let url = self.current_url();
                 let downgrade =
                     self.request.origin.scheme() == Some("https") && url.scheme() != "https";
+                let by_policy = profile.referrer_policy_nulls_origin;
                 let nulled = match self.request.referrer_policy {
-                    ReferrerPolicy::NoReferrer => true,
+                    ReferrerPolicy::NoReferrer => by_policy,
                     ReferrerPolicy::NoReferrerWhenDowngrade
                     | ReferrerPolicy::StrictOrigin
                     | ReferrerPolicy::StrictOriginWhenCrossOrigin => downgrade,
                     ReferrerPolicy::SameOrigin => {
-                        !self.request.origin.same_origin(&Origin::of_url(url))
+                        by_policy && !self.request.origin.same_origin(&Origin::of_url(url))
                     }
                     _ => false,
                 };

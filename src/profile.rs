@@ -283,6 +283,15 @@ pub struct Profile {
     /// WebKit: no (the redirect-taint rule of fetch: #concept-request-tainted-origin
     /// only taints from the second cross-origin hop).
     pub no_cors_redirect_nulls_origin: bool,
+    /// Whether the referrer policies `no-referrer`, and `same-origin`
+    /// towards another origin, make a non-CORS request's `Origin` `null`
+    /// (fetch: #append-a-request-origin-header). Spec, Firefox: yes (Firefox
+    /// measured by the fidelity run, docs/fidelity.md). Chromium: no
+    /// (measured, Chromium 156: it sends the page's origin for a no-cors or
+    /// same-origin-mode POST under these policies). WebKit: yes (the
+    /// standard; not measured). The downgrade rule (an https page to an http
+    /// URL) is kept in every profile: loopback measurements cannot see it.
+    pub referrer_policy_nulls_origin: bool,
     /// The preflight decision after a redirect stripped `Authorization`.
     /// Spec and Chromium: `Recompute`. Firefox: `PreflightWithoutHeaders`
     /// (measured, M7). WebKit: `PreflightListingAuthorization` (measured, W2).
@@ -324,6 +333,7 @@ impl Profile {
             tainted_preflight_origin: TaintedPreflightOrigin::Null,
             redirect_credentials: RedirectCredentials::Spec,
             no_cors_redirect_nulls_origin: false,
+            referrer_policy_nulls_origin: true,
             after_authorization_strip: AfterAuthorizationStrip::Recompute,
             method_change_keeps_origin: false,
             redirect_307_delete_becomes_get: false,
@@ -356,6 +366,7 @@ impl Profile {
             wildcard_covers_authorization: true,
             redirect_credentials: RedirectCredentials::Always,
             no_cors_redirect_nulls_origin: true,
+            referrer_policy_nulls_origin: false,
             ..Profile::spec()
         }
     }

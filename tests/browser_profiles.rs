@@ -16,8 +16,8 @@
 //! times; nothing sleeps.
 
 use cors_sim::{
-    Body, Client, CredentialsMode, Engine, Mode, Outcome, Profile, Reason, Request, ResponseType,
-    ServerResponse, Time, WireRequest,
+    Body, Client, CredentialsMode, Engine, Mode, Outcome, Profile, Reason, ReferrerPolicy, Request,
+    ResponseType, ServerResponse, Time, WireRequest,
 };
 
 const PAGE: &str = "https://app.example";
@@ -2363,4 +2363,35 @@ fn js_type_error_webkit_no_cors_method() {
         out.error().unwrap().js_message(Engine::WebKit),
         "Method must be GET, POST or HEAD in no-cors mode."
     );
+}
+
+#[test]
+fn no_referrer_origin_of_a_no_cors_post() {
+    // fetch: #append-a-request-origin-header: a non-CORS POST under referrer
+    // policy no-referrer carries `Origin: null` (Spec; Firefox 153 measured
+    // the same). Chromium 156 was measured sending the page's origin
+    // (docs/fidelity.md, cases origin-header/no-cors-post-no-referrer and
+    // origin-header/no-cors-post-same-origin-policy-cross). WebKit: the
+    // standard (not measured).
+    for profile in each_profile() {
+        let e = profile.engine;
+        for policy in [ReferrerPolicy::NoReferrer, ReferrerPolicy::SameOrigin] {
+            let mut client = Client::new(profile.clone());
+            let out = run(
+                &mut client,
+                0.0,
+                request("POST", &api("/no-referrer"), &[])
+                    .mode(Mode::NoCors)
+                    .referrer_policy(policy)
+                    .body(Body::Bytes("x".into())),
+                |_| ServerResponse::new(200),
+            );
+            let sent = sent_to(&out, "api.example");
+            assert_eq!(
+                sent[0].origin().as_deref(),
+                expect(e, [Some("null"), Some(PAGE), Some("null"), Some("null")]),
+                "{e}, {policy}"
+            );
+        }
+    }
 }
