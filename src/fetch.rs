@@ -910,33 +910,14 @@ impl Fetch {
         let headers = response.headers.normalized();
         let status = response.status;
         let credentials = self.request.credentials;
-        let fail_cors = |f: CorsCheckFailure| -> (Reason, Option<String>) {
-            match f {
-                CorsCheckFailure::MissingAllowOrigin => (Reason::PreflightMissingAllowOrigin, None),
-                CorsCheckFailure::MultipleAllowOrigin { value } => {
-                    (Reason::PreflightMultipleAllowOrigin, Some(value))
-                }
-                CorsCheckFailure::WildcardWithCredentials => (
-                    Reason::PreflightWildcardOriginWithCredentials,
-                    Some("*".into()),
-                ),
-                CorsCheckFailure::AllowOriginMismatch { value } => {
-                    (Reason::PreflightAllowOriginMismatch, Some(value))
-                }
-                CorsCheckFailure::AllowCredentialsNotTrue { value } => (
-                    Reason::PreflightAllowCredentialsNotTrue,
-                    Some(value.unwrap_or_default()),
-                ),
-            }
-        };
         let cors = cors_check(&headers, &ctx.serialized_origin, credentials);
         let mut failure: Option<(Reason, Option<String>, Option<String>)> = None;
         if is_redirect_status(status) {
             failure = Some((Reason::PreflightRedirect, None, None));
         } else if client.profile.preflight_status_first && !is_ok_status(status) {
             failure = Some((Reason::PreflightInvalidStatus, None, None));
-        } else if let Err(f) = cors.clone() {
-            let (r, v) = fail_cors(f);
+        } else if let Err(f) = &cors {
+            let (r, v) = cors_failure(f.clone(), true);
             failure = Some((r, None, v));
         } else if !is_ok_status(status) {
             failure = Some((Reason::PreflightInvalidStatus, None, None));
@@ -1149,22 +1130,7 @@ impl Fetch {
                         TraceKind::CorsCheck,
                         format!("CORS check failed: {f:?}")
                     );
-                    let (reason, value) = match f {
-                        CorsCheckFailure::MissingAllowOrigin => (Reason::MissingAllowOrigin, None),
-                        CorsCheckFailure::MultipleAllowOrigin { value } => {
-                            (Reason::MultipleAllowOrigin, Some(value))
-                        }
-                        CorsCheckFailure::WildcardWithCredentials => {
-                            (Reason::WildcardOriginWithCredentials, Some("*".into()))
-                        }
-                        CorsCheckFailure::AllowOriginMismatch { value } => {
-                            (Reason::AllowOriginMismatch, Some(value))
-                        }
-                        CorsCheckFailure::AllowCredentialsNotTrue { value } => (
-                            Reason::AllowCredentialsNotTrue,
-                            Some(value.unwrap_or_default()),
-                        ),
-                    };
+                    let (reason, value) = cors_failure(f, false);
                     let clear = match client.profile.clear_on_failure {
                         ClearOnFailure::PreflightBranch => self.preflight_branch,
                         ClearOnFailure::AnyCorsFailure => true,
@@ -1268,15 +1234,16 @@ impl Fetch {
     fn redirect(&mut self, client: &mut Client, headers: &HeaderList, status: u16, now: Time) {
         let from = self.current_url().clone();
         let locations: Vec<&[u8]> = headers.get_all("location").collect();
-        let location = match locations.as_slice() {
-            [one] => crate::header_list::isomorphic_decode(one),
-            _ => String::new(),
+        // A Location with several values does not parse either.
+        let (location, parsed) = match locations.as_slice() {
+            [one] => {
+                let location = crate::header_list::isomorphic_decode(one);
+                let parsed = location_url(&from, &location).ok();
+                (location, parsed)
+            }
+            _ => (String::new(), None),
         };
-        let Ok(to) = (if locations.len() == 1 {
-            location_url(&from, &location).map_err(|_| ())
-        } else {
-            Err(())
-        }) else {
+        let Some(to) = parsed else {
             self.fail_with_status(
                 client,
                 Reason::RedirectInvalidLocation,
@@ -1494,6 +1461,52 @@ impl Fetch {
             trace: std::mem::take(&mut self.trace),
             engine: self.engine,
         }));
+    }
+}
+
+/// The reason (and the offending value) of a failed CORS check, on a
+/// preflight or on another response.
+///
+/// fetch: #concept-cors-check
+fn cors_failure(f: CorsCheckFailure, preflight: bool) -> (Reason, Option<String>) {
+    let pick =
+        |on_preflight: Reason, otherwise: Reason| if preflight { on_preflight } else { otherwise };
+    match f {
+        CorsCheckFailure::MissingAllowOrigin => (
+            pick(
+                Reason::PreflightMissingAllowOrigin,
+                Reason::MissingAllowOrigin,
+            ),
+            None,
+        ),
+        CorsCheckFailure::MultipleAllowOrigin { value } => (
+            pick(
+                Reason::PreflightMultipleAllowOrigin,
+                Reason::MultipleAllowOrigin,
+            ),
+            Some(value),
+        ),
+        CorsCheckFailure::WildcardWithCredentials => (
+            pick(
+                Reason::PreflightWildcardOriginWithCredentials,
+                Reason::WildcardOriginWithCredentials,
+            ),
+            Some("*".into()),
+        ),
+        CorsCheckFailure::AllowOriginMismatch { value } => (
+            pick(
+                Reason::PreflightAllowOriginMismatch,
+                Reason::AllowOriginMismatch,
+            ),
+            Some(value),
+        ),
+        CorsCheckFailure::AllowCredentialsNotTrue { value } => (
+            pick(
+                Reason::PreflightAllowCredentialsNotTrue,
+                Reason::AllowCredentialsNotTrue,
+            ),
+            Some(value.unwrap_or_default()),
+        ),
     }
 }
 
