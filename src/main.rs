@@ -178,21 +178,8 @@ fn known_failures(paths: &[PathBuf]) -> std::collections::BTreeSet<(String, Stri
         let Ok(text) = std::fs::read_to_string(dir.join("expected-failures.json")) else {
             continue;
         };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-            continue;
-        };
-        for f in v
-            .get("failures")
-            .and_then(|f| f.as_array())
-            .into_iter()
-            .flatten()
-        {
-            if let (Some(c), Some(p)) = (
-                f.get("case").and_then(|c| c.as_str()),
-                f.get("profile").and_then(|p| p.as_str()),
-            ) {
-                out.insert((c.to_string(), p.to_string()));
-            }
+        if let Ok(list) = cors_sim::scenario::ExpectedFailures::parse(&text) {
+            out.extend(list.by_case().into_keys());
         }
     }
     out

@@ -716,6 +716,45 @@ fn list_actual(v: &[ObservedRequest]) -> String {
         .join(", ")
 }
 
+/// The known failures of a corpus (`expected-failures.json`): case and
+/// profile pairs cors-sim is known to get wrong, each with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedFailures {
+    /// What the file is.
+    #[serde(default)]
+    pub description: String,
+    /// The pairs.
+    pub failures: Vec<ExpectedFailure>,
+}
+
+/// One known failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedFailure {
+    /// The case's id.
+    pub case: String,
+    /// The profile it fails under.
+    pub profile: Engine,
+    /// What the standard or the measurement says against what cors-sim does.
+    pub reason: String,
+}
+
+impl ExpectedFailures {
+    /// Parses the text of an `expected-failures.json`.
+    pub fn parse(text: &str) -> Result<ExpectedFailures, String> {
+        serde_json::from_str(text).map_err(|e| format!("expected-failures.json: {e}"))
+    }
+
+    /// `(case id, profile name)` → reason.
+    pub fn by_case(&self) -> BTreeMap<(String, String), String> {
+        self.failures
+            .iter()
+            .map(|f| ((f.case.clone(), f.profile.to_string()), f.reason.clone()))
+            .collect()
+    }
+}
+
 /// An error reading a case file: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}{}{}: {message}", case.as_ref().map(|c| format!(" (case {c})")).unwrap_or_default(), if path.is_empty() || path == "." { String::new() } else { format!(" at {path}") })]

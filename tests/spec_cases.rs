@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use cors_sim::Profile;
-use cors_sim::scenario::{Case, Requirement, parse_case_file};
+use cors_sim::scenario::{Case, ExpectedFailures, Requirement, parse_case_file};
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-cases")
@@ -35,15 +35,9 @@ fn case_files() -> Vec<PathBuf> {
 fn expected_failures() -> BTreeMap<(String, String), String> {
     let text = std::fs::read_to_string(corpus_dir().join("expected-failures.json"))
         .expect("expected-failures.json");
-    let v: serde_json::Value = serde_json::from_str(&text).expect("expected-failures.json is JSON");
-    let mut out = BTreeMap::new();
-    for f in v["failures"].as_array().expect("a failures array") {
-        let case = f["case"].as_str().expect("case").to_string();
-        let profile = f["profile"].as_str().expect("profile").to_string();
-        let reason = f["reason"].as_str().expect("reason").to_string();
-        out.insert((case, profile), reason);
-    }
-    out
+    ExpectedFailures::parse(&text)
+        .expect("a valid expected-failures.json")
+        .by_case()
 }
 
 fn main() -> ExitCode {
