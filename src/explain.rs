@@ -5,7 +5,14 @@ use std::fmt::Write;
 
 use crate::fetch::{FetchResult, Outcome};
 
-fn paint(color: bool, code: &str, s: &str) -> String {
+/// `s` in the ANSI SGR style `code` (`"1"` bold, `"31"` red, …) when
+/// `color` is on; `s` as it is otherwise.
+///
+/// ```
+/// assert_eq!(cors_sim::explain::paint(false, "31", "x"), "x");
+/// assert_eq!(cors_sim::explain::paint(true, "31", "x"), "\x1b[31mx\x1b[0m");
+/// ```
+pub fn paint(color: bool, code: &str, s: &str) -> String {
     if color {
         format!("\x1b[{code}m{s}\x1b[0m")
     } else {

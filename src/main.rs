@@ -282,11 +282,7 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, s: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
+        cors_sim::explain::paint(self.on, code, s)
     }
 }
 
